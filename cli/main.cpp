@@ -1,0 +1,75 @@
+// Entry point of `diarize`: parses the command line and turns every escaping exception into one
+// line on stderr and a documented exit code (docs/cli.md).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+
+#include "errors.h"
+#include "run_command.h"
+#include "run_options.h"
+
+using namespace diarize;
+
+namespace {
+
+void add_run_options(CLI::App& app, RunOptions& o, std::string& format) {
+  app.add_option("inputs", o.inputs, "Audio files or folders ('-' reads stdin)");
+  app.add_option("-o,--output", o.output, "Output file (one input) or folder (ends in '/' or exists)");
+  app.add_option("-f,--format", format, "Output format")->check(CLI::IsMember({"rttm", "json"}));
+  app.add_option("--uri", o.uri, "RTTM file id for a single input (default: file stem; 'stdin' for -)");
+  app.add_flag("-q,--quiet", o.quiet, "Print nothing on stderr but errors");
+  app.add_flag("-v,--verbose", o.verbose, "Report choices and per-stage timings on stderr");
+  app.add_flag("--skip-existing", o.skip_existing, "Skip inputs whose output file already exists");
+
+  app.add_option("--num-speakers", o.job.num_speakers, "Exact number of speakers")->check(CLI::Range(1, 1000));
+  app.add_option("--min-speakers", o.job.min_speakers, "Minimum number of speakers")->check(CLI::Range(1, 1000));
+  app.add_option("--max-speakers", o.job.max_speakers, "Maximum number of speakers")->check(CLI::Range(1, 1000));
+  app.add_flag("--exclusive", o.job.exclusive, "At most one speaker at a time (for aligning with transcripts)");
+  app.add_flag("--embeddings", o.job.return_centroids, "Include speaker centroids in JSON output");
+
+  app.add_option("--segmentation", o.segmentation, "Segmentation model file");
+  app.add_option("--embedding", o.embedding, "Speaker-embedding model file, or 'builtin'");
+  app.add_option("--models", o.models_dir, "Folder to look for models in");
+  app.add_option("--device", o.device, "Where the networks run")->check(CLI::IsMember({"auto", "cpu", "cuda", "mps"}));
+  app.add_option("--threads", o.engine.threads, "CPU threads for the networks (0 = all cores)")->check(CLI::Range(0, 1024));
+  app.add_option("--batch-size", o.engine.batch_size, "Chunks per network batch")->check(CLI::Range(1, 1024));
+  app.add_flag("--no-isolation", o.no_isolation, "Run the networks in this process instead of a child");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  RunOptions options;
+  std::string format = "rttm";
+  CLI::App app{"diarize: who spoke when. Prints RTTM (or JSON) speaker turns for each audio input.", "diarize"};
+  app.set_version_flag("--version", std::string("diarize ") + DIARIZE_VERSION);
+  add_run_options(app, options, format);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "diarize: %s (see diarize --help)\n", e.what());
+    return kExitUsage;
+  }
+
+  try {
+    options.format = format == "json" ? OutputFormat::kJson : OutputFormat::kRttm;
+    return run_diarization(options);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "diarize: %s\n", e.what());
+    return kExitUsage;
+  } catch (const ModelError& e) {
+    std::fprintf(stderr, "diarize: %s\n", e.what());
+    return kExitModel;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "diarize: %s\n", e.what());
+    return kExitInputFailed;
+  }
+}

@@ -1,0 +1,35 @@
+// Options of the main `diarize INPUT...` command, as parsed from the command line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/engine_api.h"
+
+namespace diarize {
+
+enum class OutputFormat { kRttm, kJson };
+
+struct RunOptions {
+  std::vector<std::string> inputs;
+  std::string output;  // "" = stdout; a file for one input, else a folder
+  OutputFormat format = OutputFormat::kRttm;
+  std::string uri;     // overrides the uri of a single input
+  bool quiet = false;
+  bool verbose = false;
+  bool skip_existing = false;
+
+  // Models and devices.
+  std::string segmentation;  // --segmentation FILE
+  std::string embedding;     // --embedding FILE or "builtin"
+  std::string models_dir;    // --models DIR
+  std::string device = "auto";
+  bool no_isolation = false;
+  double timeout_s = 0.0;             // 0 = none
+  int max_accelerator_failures = 3;   // then stay on CPU for the rest of the batch
+
+  EngineConfig engine;  // threads, batch size (paths and device are filled in after discovery)
+  JobOptions job;
+};
+
+}  // namespace diarize

@@ -1,0 +1,65 @@
+// The boundary between the LibTorch-free parent and the neural engine, a shared module
+// (libdiarize_engine.so) that only the child process (or --no-isolation mode) loads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "output/diarization.h"
+
+namespace diarize {
+
+// Fixed for the life of an engine (one child serves many files with it).
+struct EngineConfig {
+  std::string segmentation_path;  // model file, already resolved by model discovery
+  std::string embedding_path;     // empty: the built-in embedding
+  std::string device = "cpu";     // "cpu", "cuda" or "mps" (never "auto": the caller resolves it)
+  int threads = 0;                // LibTorch intra-op threads; 0 = all cores
+  int batch_size = 32;            // chunks per network batch
+};
+
+// Per input.
+struct JobOptions {
+  int num_speakers = 0;  // 0 = not set
+  int min_speakers = 0;
+  int max_speakers = 0;
+  bool exclusive = false;       // at most one speaker at a time
+  bool return_centroids = false;
+};
+
+struct ProgressEvent {
+  std::string stage;  // "segmentation", "embeddings", "clustering", ...
+  int64_t done = 0;
+  int64_t total = 0;
+};
+using ProgressCallback = std::function<void(const ProgressEvent&)>;
+
+struct EngineResult {
+  Diarization diarization;
+  std::string embedding;                    // "builtin" or the embedding model's description
+  std::map<std::string, double> timings_s;  // per stage
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  // Diarizes 16 kHz mono samples. Throws std::runtime_error on failure; errors whose message
+  // starts with "accelerator:" are accelerator faults (the parent retries on CPU).
+  virtual EngineResult diarize(const float* samples, size_t count, const JobOptions& options,
+                               const ProgressCallback& progress) = 0;
+  virtual std::string device() const = 0;
+};
+
+// Devices the linked LibTorch can use, in `auto` preference order (e.g. "cuda,cpu").
+using AvailableDevicesFn = std::string (*)();
+// Creates an engine; throws ModelError-like std::runtime_error on unusable models.
+using CreateEngineFn = Engine* (*)(const EngineConfig& config);
+
+inline constexpr const char* kEngineModuleName = "libdiarize_engine.so";
+inline constexpr const char* kCreateEngineSymbol = "diarize_create_engine";
+inline constexpr const char* kAvailableDevicesSymbol = "diarize_available_devices";
+
+}  // namespace diarize

@@ -1,0 +1,24 @@
+// Output files appear whole or not at all: written to a temporary file beside the target, then
+// renamed. Temporary files are registered so a signal handler can remove them.
+#pragma once
+
+#include <string>
+
+namespace diarize {
+
+// Writes `content` to `path` atomically, creating parent folders as needed. Throws
+// std::runtime_error "<path>: <reason>" on failure (and leaves nothing behind).
+void write_file_atomically(const std::string& path, const std::string& content);
+
+// Creates a unique temporary file beside `target` (mode 0644 after umask), registers it for
+// cleanup and returns its path; the caller renames or removes it, then calls release_temp_file.
+std::string create_temp_file_beside(const std::string& target, int* fd_out);
+void release_temp_file(const std::string& path);
+
+// Async-signal-safe: unlinks every temporary file still registered.
+void remove_registered_temp_files() noexcept;
+
+// mkdir -p; throws std::runtime_error on failure.
+void make_directories(const std::string& path);
+
+}  // namespace diarize

@@ -1,0 +1,44 @@
+// The result of diarizing one input: plain data that the formatters, the child protocol and the
+// scorer share.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace diarize {
+
+struct SpeakerTurn {
+  double start_s = 0.0;
+  double end_s = 0.0;
+  int speaker = 0;  // index into Diarization::labels
+};
+
+struct Diarization {
+  std::vector<std::string> labels;               // "SPEAKER_00", ...
+  std::vector<SpeakerTurn> turns;                // sorted by (start, end, speaker)
+  std::vector<std::vector<float>> centroids;     // one per label when requested, else empty
+};
+
+// Everything printed about one input.
+struct FileResult {
+  std::string uri;        // RTTM file id
+  std::string file;       // the input path as given ("-" for stdin)
+  double duration_s = 0.0;
+  Diarization diarization;
+  std::string device;     // device that produced the result ("cpu", "cuda", ...)
+  std::string fallback;   // why an accelerator attempt was abandoned, empty if none
+  std::string embedding;  // embedding used ("builtin", or the model's description)
+  std::map<std::string, double> timings_s;  // stage -> seconds
+};
+
+// "SPEAKER_00" style label for cluster index `k` (pyannote's rename_labels scheme).
+std::string speaker_label(int k);
+
+// The RTTM uri for an input path: the file stem with spaces replaced by '_', "stdin" for "-".
+std::string uri_for_path(const std::string& path);
+
+// Sorts turns by (start, end, speaker) as pyannote's Annotation iterates them.
+void sort_turns(std::vector<SpeakerTurn>& turns);
+
+}  // namespace diarize

@@ -1,0 +1,83 @@
+// JSON result formatter and parser (schema diarize.result/1).
+#include "output/json_output.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace diarize {
+
+namespace {
+double round_ms(double seconds) { return std::round(seconds * 1000.0) / 1000.0; }
+}  // namespace
+
+std::string format_json(const FileResult& result) {
+  nlohmann::ordered_json j;
+  j["schema"] = kJsonSchema;
+  j["uri"] = result.uri;
+  j["file"] = result.file;
+  j["duration_s"] = round_ms(result.duration_s);
+  j["speakers"] = result.diarization.labels;
+  auto segments = nlohmann::ordered_json::array();
+  for (const SpeakerTurn& turn : result.diarization.turns)
+    segments.push_back({{"start", round_ms(turn.start_s)},
+                        {"end", round_ms(turn.end_s)},
+                        {"speaker", result.diarization.labels.at(static_cast<size_t>(turn.speaker))}});
+  j["segments"] = std::move(segments);
+  j["device"] = result.device;
+  j["fallback"] = result.fallback.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(result.fallback);
+  j["embedding"] = result.embedding;
+  auto timings = nlohmann::ordered_json::object();
+  for (const auto& [stage, seconds] : result.timings_s) timings[stage] = round_ms(seconds);
+  j["timings_s"] = std::move(timings);
+  if (!result.diarization.centroids.empty()) {
+    auto centroids = nlohmann::ordered_json::object();
+    for (size_t k = 0; k < result.diarization.centroids.size() && k < result.diarization.labels.size(); ++k)
+      centroids[result.diarization.labels[k]] = result.diarization.centroids[k];
+    j["centroids"] = std::move(centroids);
+  }
+  return j.dump();
+}
+
+FileResult parse_json(const std::string& text) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const std::exception&) {
+    throw std::runtime_error("not valid JSON");
+  }
+  try {
+    if (!j.is_object() || j.value("schema", "") != kJsonSchema)
+      throw std::runtime_error(std::string("not a ") + kJsonSchema + " object");
+    FileResult result;
+    result.uri = j.at("uri").get<std::string>();
+    result.file = j.at("file").get<std::string>();
+    result.duration_s = j.at("duration_s").get<double>();
+    result.diarization.labels = j.at("speakers").get<std::vector<std::string>>();
+    for (const auto& segment : j.at("segments")) {
+      SpeakerTurn turn;
+      turn.start_s = segment.at("start").get<double>();
+      turn.end_s = segment.at("end").get<double>();
+      const std::string label = segment.at("speaker").get<std::string>();
+      int index = -1;
+      for (size_t k = 0; k < result.diarization.labels.size(); ++k)
+        if (result.diarization.labels[k] == label) index = static_cast<int>(k);
+      if (index < 0) throw std::runtime_error("segment speaker '" + label + "' is not listed in speakers");
+      turn.speaker = index;
+      result.diarization.turns.push_back(turn);
+    }
+    if (j.contains("device") && j["device"].is_string()) result.device = j["device"].get<std::string>();
+    if (j.contains("fallback") && j["fallback"].is_string()) result.fallback = j["fallback"].get<std::string>();
+    if (j.contains("embedding") && j["embedding"].is_string()) result.embedding = j["embedding"].get<std::string>();
+    if (j.contains("timings_s"))
+      for (const auto& [stage, seconds] : j["timings_s"].items()) result.timings_s[stage] = seconds.get<double>();
+    if (j.contains("centroids"))
+      for (const std::string& label : result.diarization.labels)
+        result.diarization.centroids.push_back(j["centroids"].at(label).get<std::vector<float>>());
+    return result;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(std::string("does not follow the schema: ") + e.what());
+  }
+}
+
+}  // namespace diarize

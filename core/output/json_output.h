@@ -1,0 +1,19 @@
+// JSON output, schema "diarize.result/1" (documented in docs/output.md). One object per input;
+// several inputs on stdout form JSON Lines.
+#pragma once
+
+#include <string>
+
+#include "output/diarization.h"
+
+namespace diarize {
+
+inline constexpr const char* kJsonSchema = "diarize.result/1";
+
+// One line of JSON (no trailing newline).
+std::string format_json(const FileResult& result);
+// Parses what format_json wrote (round trips, tests, and `diarize score` on JSON hypotheses).
+// Throws std::runtime_error on anything that does not follow the schema.
+FileResult parse_json(const std::string& text);
+
+}  // namespace diarize

@@ -1,0 +1,28 @@
+// Helpers for tests: where the shared goldens live, temporary folders, running the binary.
+#pragma once
+
+#include <string>
+
+namespace diarize::test {
+
+// $DIARIZE_SHARED, else the configured default (../shared beside the source tree). A test whose
+// data is missing fails loudly: this throws when the folder or `relative` inside it is missing.
+std::string shared_path(const std::string& relative);
+
+// A fresh empty folder under $TMPDIR (removed at exit).
+std::string make_temp_dir();
+
+// The build's bin/ folder (where `diarize` and the engine module are).
+std::string binary_dir();
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs a shell command line, capturing stdout and stderr.
+CommandResult run_command(const std::string& command_line);
+
+std::string read_text_file(const std::string& path);
+
+}  // namespace diarize::test
