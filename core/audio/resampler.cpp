@@ -41,8 +41,11 @@ Resampler::~Resampler() {
 void Resampler::run(const float* samples, size_t count, bool end_of_input, std::vector<float>& out) {
   const size_t capacity = static_cast<size_t>(count * ratio_) + 4096;
   state_->scratch.resize(capacity);
+  // libsamplerate ignores an end-of-input call whose data_in is NULL (measured: it then drops the
+  // last ~45 output samples at 44.1 kHz), so the flush passes a valid, empty buffer.
+  static const float kEmpty = 0.0f;
   SRC_DATA data{};
-  data.data_in = samples;
+  data.data_in = samples != nullptr ? samples : &kEmpty;
   data.input_frames = static_cast<long>(count);
   data.src_ratio = ratio_;
   data.end_of_input = end_of_input ? 1 : 0;

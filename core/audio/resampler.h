@@ -7,12 +7,13 @@
 
 namespace diarize {
 
-// The converter is chosen in docs/audio.md from measured quality and speed.
+// The default converter (SRC_SINC_FASTEST) was chosen from measured quality and speed, see docs/audio.md:
+// its error stays below -100 dB, far under 16-bit noise, at 2-3x the speed of the medium one.
 enum class ResampleQuality { kBest, kMedium, kFastest };
 
 class Resampler {
  public:
-  Resampler(int input_rate_hz, int output_rate_hz, ResampleQuality quality = ResampleQuality::kMedium);
+  Resampler(int input_rate_hz, int output_rate_hz, ResampleQuality quality = ResampleQuality::kFastest);
   ~Resampler();
   Resampler(const Resampler&) = delete;
   Resampler& operator=(const Resampler&) = delete;
@@ -33,6 +34,6 @@ class Resampler {
 
 // One-shot convenience for tests and short buffers.
 std::vector<float> resample(const std::vector<float>& samples, int input_rate_hz, int output_rate_hz,
-                            ResampleQuality quality = ResampleQuality::kMedium);
+                            ResampleQuality quality = ResampleQuality::kFastest);
 
 }  // namespace diarize
