@@ -59,3 +59,18 @@ TEST_CASE("safetensors rejects hostile files without allocating their declared s
   CHECK_THAT(error_of(image(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", 8)),
              Catch::Contains("overlap"));
 }
+
+#include "formats/sha256.h"
+
+TEST_CASE("sha256 matches FIPS 180-4 vectors and the documented model hash", "[sha256]") {
+  CHECK(sha256_hex(nullptr, 0) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const std::string abc = "abc";
+  CHECK(sha256_hex(reinterpret_cast<const uint8_t*>(abc.data()), 3) ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  CHECK(sha256_hex(reinterpret_cast<const uint8_t*>(two_blocks.data()), two_blocks.size()) ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  // models/README.md gives this hash for the int8 segmentation model.
+  CHECK(sha256_file_hex(test::shared_path("models/segmentation-3.0.int8.onnx")) ==
+        "d582f4b4c6b48205de7e0643c57df0df5615a3c176189be3fc461e9d18827b5d");
+}

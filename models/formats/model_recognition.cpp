@@ -1,0 +1,121 @@
+// Content-based recognition of segmentation and embedding model files.
+#include "formats/model_recognition.h"
+
+#include <algorithm>
+
+#include "formats/onnx_model.h"
+#include "formats/safetensors.h"
+
+namespace diarize {
+
+const char* role_name(ModelRole role) { return role == ModelRole::kSegmentation ? "segmentation" : "embedding"; }
+
+const char* format_name(ModelFormat format) {
+  switch (format) {
+    case ModelFormat::kSafetensors: return "safetensors";
+    case ModelFormat::kOnnxFp32: return "ONNX fp32";
+    case ModelFormat::kOnnxInt8: return "ONNX int8";
+    case ModelFormat::kPytorchCheckpoint: return "PyTorch checkpoint";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr const char* kPyanNet = "PyanNet (pyannote/segmentation-3.0)";
+constexpr const char* kResNet34 = "WeSpeaker ResNet34";
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Buffers and quantisation parameters are not learnable parameters.
+bool is_parameter(const std::string& name) {
+  for (const char* suffix : {"running_mean", "running_var", "num_batches_tracked", "_scale", "_zero_point", ".n_",
+                             ".window_"})
+    if (ends_with(name, suffix)) return false;
+  return true;
+}
+
+template <typename Tensors>
+void count_tensors(const Tensors& tensors, ModelDescription& d) {
+  d.tensor_count = static_cast<int64_t>(tensors.size());
+  for (const TensorData& t : tensors)
+    if (is_parameter(t.name) && t.dtype != DType::I64) d.parameter_count += t.numel();
+}
+
+bool looks_like_safetensors(const std::vector<uint8_t>& bytes) {
+  if (bytes.size() < 10) return false;
+  uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | bytes[i];
+  return n >= 2 && n <= bytes.size() - 8 && bytes[8] == '{';
+}
+
+bool looks_like_zip(const std::vector<uint8_t>& bytes) {
+  return bytes.size() >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
+}
+
+ModelDescription recognise_safetensors(const std::vector<uint8_t>& bytes, const std::string& path) {
+  const SafetensorsFile file = parse_safetensors(bytes.data(), bytes.size(), path);
+  ModelDescription d;
+  d.path = path;
+  d.format = ModelFormat::kSafetensors;
+  d.metadata = file.metadata;
+  if (file.find("sincnet.wav_norm1d.weight") && file.find("lstm.weight_ih_l0") && file.find("classifier.weight")) {
+    d.role = ModelRole::kSegmentation;
+    d.architecture = kPyanNet;
+  } else if (file.find("resnet.seg_1.weight") && file.find("resnet.conv1.weight")) {
+    d.role = ModelRole::kEmbedding;
+    d.architecture = kResNet34;
+    d.batchnorm_folded = !file.find("resnet.bn1.running_var");
+  } else {
+    throw FormatError(path + ": safetensors file holds neither a segmentation-3.0 nor a WeSpeaker ResNet34 state dict");
+  }
+  count_tensors(file.tensors, d);
+  return d;
+}
+
+ModelDescription recognise_onnx(const std::vector<uint8_t>& bytes, const std::string& path) {
+  const OnnxModel model = parse_onnx(bytes.data(), bytes.size(), path);
+  ModelDescription d;
+  d.path = path;
+  for (const auto& [key, value] : model.metadata_props) d.metadata[key] = value;
+  int lstm = 0, conv = 0, batchnorm = 0, quantized = 0;
+  for (const OnnxNode& node : model.graph.nodes) {
+    if (node.op_type == "LSTM" || node.op_type == "DynamicQuantizeLSTM") ++lstm;
+    if (node.op_type == "Conv" || node.op_type == "ConvInteger") ++conv;
+    if (node.op_type == "BatchNormalization") ++batchnorm;
+    if (node.op_type == "DynamicQuantizeLSTM" || node.op_type == "ConvInteger" || node.op_type == "MatMulInteger" ||
+        node.op_type == "DynamicQuantizeLinear")
+      ++quantized;
+  }
+  const bool has_feats_input =
+      std::find(model.graph.inputs.begin(), model.graph.inputs.end(), "feats") != model.graph.inputs.end();
+  if (lstm == 4) {
+    d.role = ModelRole::kSegmentation;
+    d.architecture = kPyanNet;
+  } else if (lstm == 0 && conv >= 30 && (has_feats_input || d.metadata.count("framework"))) {
+    d.role = ModelRole::kEmbedding;
+    d.architecture = kResNet34;
+    d.batchnorm_folded = batchnorm == 0;
+  } else {
+    throw FormatError(path + ": ONNX graph is neither a segmentation-3.0 (4 LSTM layers) nor a ResNet speaker embedding");
+  }
+  d.format = quantized > 0 ? ModelFormat::kOnnxInt8 : ModelFormat::kOnnxFp32;
+  count_tensors(model.graph.initializers, d);
+  return d;
+}
+
+}  // namespace
+
+ModelDescription recognise_model(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_binary_file(path);
+  if (looks_like_safetensors(bytes)) return recognise_safetensors(bytes, path);
+  if (looks_like_zip(bytes))
+    throw FormatError(path + ": PyTorch checkpoints are not supported yet");
+  // ONNX has no magic number: a ModelProto starts with field 1 (ir_version, varint) = byte 0x08.
+  if (!bytes.empty() && bytes[0] == 0x08) return recognise_onnx(bytes, path);
+  throw FormatError(path + ": not a model file diarize knows (expected safetensors, ONNX or a PyTorch checkpoint)");
+}
+
+}  // namespace diarize
