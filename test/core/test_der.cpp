@@ -3,6 +3,12 @@
 // few doubles), not a loose tolerance.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+
 #include "scoring/der.h"
 #include "test_support.h"
 
@@ -215,5 +221,170 @@ TEST_CASE("DER: the AMI excerpts' reference scored against itself is 0 for every
     // Identical turns give identical elementary segments: exactly zero, not just small.
     CHECK(s.error_s() == 0.0);
     CHECK(jer_percent(s) == 0.0);
+  }
+}
+
+namespace {
+
+// An independent, deliberately naive scorer for cross-checking: every time is a multiple of
+// kFrame_s, so counting frames (by their centres) is exact, and the mapping is found by trying
+// every one-to-one map. Returns DER parts and JER for comparison.
+constexpr double kFrame_s = 0.25;
+
+struct NaiveScore {
+  double reference_s = 0, missed_s = 0, false_alarm_s = 0;
+  std::vector<double> confusion_s;  // one value per overlap-maximising map (ties give several)
+  double jer_percent = 0;
+};
+
+// All injective maps from `n` items into `m` slots (-1 = unmapped), every size.
+void all_maps(size_t n, size_t m, std::vector<int>& current, std::vector<std::vector<int>>& out) {
+  if (current.size() == n) {
+    out.push_back(current);
+    return;
+  }
+  for (int slot = -1; slot < static_cast<int>(m); ++slot) {
+    if (slot >= 0 && std::find(current.begin(), current.end(), slot) != current.end()) continue;
+    current.push_back(slot);
+    all_maps(n, m, current, out);
+    current.pop_back();
+  }
+}
+
+NaiveScore naive_score(const Turns& ref, const Turns& hyp, const std::vector<TimeRegion>* uem, double collar_s,
+                       bool skip_overlap) {
+  std::map<std::string, size_t> ref_ids, hyp_ids;
+  for (const auto& t : ref) ref_ids.emplace(t.speaker, ref_ids.size());
+  for (const auto& t : hyp) hyp_ids.emplace(t.speaker, hyp_ids.size());
+  double lo = 1e9, hi = -1e9;
+  for (const auto* turns : {&ref, &hyp})
+    for (const auto& t : *turns) lo = std::min(lo, t.start_s), hi = std::max(hi, t.end_s());
+  const int frames = 200;  // 50 s
+  struct Frame {
+    std::set<size_t> r, h;
+    bool eval = false, scored = false;
+  };
+  std::vector<Frame> fr(frames);
+  for (int k = 0; k < frames; ++k) {
+    const double c = (k + 0.5) * kFrame_s;
+    for (const auto& t : ref)
+      if (t.start_s < c && c < t.end_s()) fr[k].r.insert(ref_ids[t.speaker]);
+    for (const auto& t : hyp)
+      if (t.start_s < c && c < t.end_s()) fr[k].h.insert(hyp_ids[t.speaker]);
+    if (uem) {
+      for (const auto& region : *uem) fr[k].eval |= region.start_s < c && c < region.end_s;
+    } else {
+      fr[k].eval = lo < c && c < hi;
+    }
+    bool in_collar = false;
+    for (const auto& t : ref)
+      in_collar |= std::abs(c - t.start_s) < collar_s || std::abs(c - t.end_s()) < collar_s;
+    fr[k].scored = fr[k].eval && !in_collar && !(skip_overlap && fr[k].r.size() >= 2);
+  }
+  const size_t nr = ref_ids.size(), nh = hyp_ids.size();
+  std::vector<std::vector<double>> together(nr, std::vector<double>(nh, 0.0));
+  std::vector<double> rt(nr, 0.0), ht(nh, 0.0);
+  for (const Frame& f : fr) {
+    if (!f.eval) continue;
+    for (size_t r : f.r) rt[r] += kFrame_s;
+    for (size_t h : f.h) ht[h] += kFrame_s;
+    for (size_t r : f.r)
+      for (size_t h : f.h) together[r][h] += kFrame_s;
+  }
+  NaiveScore s;
+  for (const Frame& f : fr) {
+    if (!f.scored) continue;
+    const double nref = static_cast<double>(f.r.size()), nhyp = static_cast<double>(f.h.size());
+    s.reference_s += kFrame_s * nref;
+    s.missed_s += kFrame_s * std::max(nref - nhyp, 0.0);
+    s.false_alarm_s += kFrame_s * std::max(nhyp - nref, 0.0);
+  }
+  std::vector<std::vector<int>> maps;
+  std::vector<int> current;
+  all_maps(nr, nh, current, maps);
+  double best_overlap = -1;
+  for (const auto& m : maps) {
+    double overlap = 0;
+    for (size_t r = 0; r < nr; ++r)
+      if (m[r] >= 0) overlap += together[r][static_cast<size_t>(m[r])];
+    if (overlap > best_overlap + 1e-9) {
+      best_overlap = overlap;
+      s.confusion_s.clear();
+    }
+    if (overlap < best_overlap - 1e-9) continue;
+    double confusion = 0;
+    for (const Frame& f : fr) {
+      if (!f.scored) continue;
+      size_t correct = 0;
+      for (size_t r : f.r)
+        if (m[r] >= 0 && f.h.count(static_cast<size_t>(m[r]))) ++correct;
+      confusion += kFrame_s * static_cast<double>(std::min(f.r.size(), f.h.size()) - correct);
+    }
+    s.confusion_s.push_back(confusion);
+  }
+  // JER over speakers with time in the UEM; unmapped reference speakers cost 1.
+  double best_jer = 1e9;
+  size_t counted = 0;
+  for (size_t r = 0; r < nr; ++r) counted += rt[r] > 0;
+  for (const auto& m : maps) {
+    double sum = 0;
+    for (size_t r = 0; r < nr; ++r) {
+      if (!(rt[r] > 0)) continue;
+      const int h = m[r];
+      if (h >= 0 && ht[static_cast<size_t>(h)] > 0) {
+        const double both = together[r][static_cast<size_t>(h)];
+        sum += 1.0 - both / (rt[r] + ht[static_cast<size_t>(h)] - both);
+      } else {
+        sum += 1.0;
+      }
+    }
+    best_jer = std::min(best_jer, sum);
+  }
+  size_t hyp_speaking = 0;
+  for (size_t h = 0; h < nh; ++h) hyp_speaking += ht[h] > 0;
+  s.jer_percent = counted ? 100.0 * best_jer / static_cast<double>(counted) : (hyp_speaking ? 100.0 : 0.0);
+  return s;
+}
+
+Turns random_turns(std::mt19937& rng, int speakers, const char* prefix) {
+  std::uniform_int_distribution<int> count(1, 4), start(0, 70), length(1, 24);
+  Turns turns;
+  for (int s = 0; s < speakers; ++s)
+    for (int k = count(rng); k > 0; --k) {
+      const double t0 = start(rng) * kFrame_s;
+      turns.push_back(turn(t0, t0 + length(rng) * kFrame_s, prefix + std::to_string(s)));
+    }
+  return turns;
+}
+
+}  // namespace
+
+TEST_CASE("DER/JER agree with a naive frame-counting scorer on random cases", "[der]") {
+  // Grid-aligned random cases (times, UEM and collars on a 0.25 s grid) make frame counting exact,
+  // so the sums must agree to rounding (1e-9); the mapping is checked against exhaustive search.
+  std::mt19937 rng(2024);
+  std::uniform_int_distribution<int> num_ref(1, 4), num_hyp(0, 4), coin(0, 1), collar_steps(0, 2), grid(0, 80);
+  for (int trial = 0; trial < 400; ++trial) {
+    const Turns ref = random_turns(rng, num_ref(rng), "r");
+    const Turns hyp = random_turns(rng, num_hyp(rng), "h");
+    std::vector<TimeRegion> uem;
+    const bool with_uem = coin(rng);
+    if (with_uem)
+      for (int k = 1 + coin(rng); k > 0; --k) {
+        const double a = grid(rng) * kFrame_s, b = grid(rng) * kFrame_s;
+        uem.push_back({std::min(a, b), std::max(a, b) + kFrame_s});
+      }
+    const std::vector<TimeRegion> merged = merge_regions(uem);
+    const ScoringOptions options{collar_steps(rng) * kFrame_s, coin(rng) == 1};
+    const FileScore fast = score_file("f", ref, hyp, with_uem ? &merged : nullptr, options);
+    const NaiveScore naive = naive_score(ref, hyp, with_uem ? &merged : nullptr, options.collar_s, options.skip_overlap);
+    INFO("trial " << trial);
+    REQUIRE(fast.reference_s == exact(naive.reference_s));
+    REQUIRE(fast.missed_s == exact(naive.missed_s));
+    REQUIRE(fast.false_alarm_s == exact(naive.false_alarm_s));
+    bool confusion_matches_an_optimal_map = false;
+    for (double c : naive.confusion_s) confusion_matches_an_optimal_map |= std::abs(c - fast.confusion_s) < 1e-9;
+    REQUIRE(confusion_matches_an_optimal_map);
+    REQUIRE(jer_percent(fast) == exact(naive.jer_percent));
   }
 }
