@@ -8,7 +8,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <vector>
 
 #include "errors.h"
@@ -61,12 +60,12 @@ void print_table(const std::vector<FileScore>& files, const FileScore& total, bo
   row(total);
 }
 
-nlohmann::json percent_json(const std::optional<double>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+nlohmann::ordered_json percent_json(const std::optional<double>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
 }
 
-nlohmann::json score_json(const FileScore& s, bool with_mapping) {
-  nlohmann::json j;
+nlohmann::ordered_json score_json(const FileScore& s, bool with_mapping) {
+  nlohmann::ordered_json j;
   j["uri"] = s.uri;
   j["der_percent"] = percent_json(der_percent(s));
   j["missed_percent"] = percent_json(missed_percent(s));
@@ -81,7 +80,7 @@ nlohmann::json score_json(const FileScore& s, bool with_mapping) {
   j["reference_speakers"] = s.speaker_jer.size();
   j["hypothesis_speakers"] = s.hypothesis_speakers;
   if (with_mapping) {
-    nlohmann::json mapping = nlohmann::json::object();
+    nlohmann::ordered_json mapping = nlohmann::ordered_json::object();
     for (const auto& [ref, hyp] : s.mapping) mapping[ref] = hyp;
     j["mapping"] = mapping;
   }
@@ -89,12 +88,12 @@ nlohmann::json score_json(const FileScore& s, bool with_mapping) {
 }
 
 void print_json(const std::vector<FileScore>& files, const FileScore& total, const ScoreOptions& options) {
-  nlohmann::json j;
+  nlohmann::ordered_json j;
   j["schema"] = "diarize.score/1";
   j["collar_s"] = options.collar_s;
   j["skip_overlap"] = options.skip_overlap;
   if (options.per_file) {
-    j["files"] = nlohmann::json::array();
+    j["files"] = nlohmann::ordered_json::array();
     for (const FileScore& f : files) j["files"].push_back(score_json(f, true));
   }
   j["total"] = score_json(total, false);
