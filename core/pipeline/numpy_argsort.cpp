@@ -1,5 +1,5 @@
 // A transcription of numpy's aquicksort_/aheapsort_ (numpy/core/src/npysort/quicksort.cpp,
-// heapsort.cpp): median-of-3 quicksort down to 16-element partitions, insertion sort below,
+// heapsort.cpp): median-of-3 quicksort down to partitions of at most 16 elements, insertion sort below,
 // heapsort when the depth limit 2*floor(log2 n) runs out.
 #include "pipeline/numpy_argsort.h"
 
@@ -10,7 +10,7 @@ namespace diarize {
 
 namespace {
 
-constexpr int64_t kSmallQuicksort = 16;
+constexpr int64_t kSmallQuicksort = 15;  // numpy SMALL_QUICKSORT: partitions of <= 16 elements
 
 // numpy's float ordering: NaNs go to the end.
 template <typename T>

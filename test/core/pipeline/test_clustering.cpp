@@ -70,6 +70,14 @@ TEST_CASE("numpy argsort: small arrays are stable, NaN sorts last, large ones ar
   for (size_t i = 1; i < order.size(); ++i) CHECK(large[order[i - 1]] <= large[order[i]]);
 }
 
+TEST_CASE("numpy argsort: 17 elements already partition, with numpy's tie order", "[pipeline][argsort]") {
+  // Captured from numpy 1.24.2 (Debian 12, the goldens' version): np.argsort(v) of this float32
+  // array. A stable sort would give 2, 3, 5, 7, 11, 0, 4, 12, ...
+  const std::vector<float> v = {1, 2, 0, 0, 1, 0, 2, 0, 2, 2, 2, 0, 1, 1, 1, 1, 2};
+  CHECK(numpy_argsort(v.data(), 17) ==
+        std::vector<int64_t>{2, 3, 5, 7, 11, 0, 14, 4, 13, 15, 12, 8, 9, 6, 1, 10, 16});
+}
+
 TEST_CASE("cluster targets follow set_num_clusters", "[pipeline][clustering]") {
   ClusterTarget t = resolve_cluster_target(97, {});
   CHECK(t.min_clusters == 1);
