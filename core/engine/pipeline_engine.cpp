@@ -1,0 +1,86 @@
+// Stage orchestration and timing for one file; every stage is a plain function (core/pipeline/).
+#include "engine/pipeline_engine.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+
+#include "engine/device.h"
+#include "engine/neural_embeddings.h"
+#include "engine/segmentation_runner.h"
+#include "errors.h"
+#include "formats/tensor_data.h"
+#include "import/embedding_model_loader.h"
+#include "import/segmentation_model_loader.h"
+#include "nets/torch_threads.h"
+#include "pipeline/builtin_embedding.h"
+#include "pipeline/diarize_pipeline.h"
+#include "pipeline/powerset.h"
+
+namespace diarize {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+}  // namespace
+
+PipelineEngine::PipelineEngine(const EngineConfig& config)
+    : config_(config), device_name_(resolve_device(config.device)), device_(to_torch_device(device_name_)) {
+  configure_torch_threads(config.threads);
+  try {
+    segmentation_ = load_segmentation_model(config.segmentation_path);
+    segmentation_->to(device_);
+    if (!config.embedding_path.empty()) {
+      embedding_ = load_embedding_model(config.embedding_path);
+      (*embedding_)->to(device_);
+      embedding_description_ = "WeSpeaker ResNet34 (" + config.embedding_path + ")";
+    } else {
+      embedding_description_ = "builtin";
+    }
+  } catch (const FormatError& e) {
+    throw ModelError(e.what());
+  }
+}
+
+EngineResult PipelineEngine::diarize(const float* samples, size_t count, const JobOptions& options,
+                                     const ProgressCallback& progress) {
+  validate_speaker_options(options);
+  torch::InferenceMode inference_mode;
+  EngineResult result;
+  result.embedding = embedding_description_;
+  const int64_t num_samples = static_cast<int64_t>(count);
+  const ChunkLayout layout = chunk_layout(num_samples);
+  auto report = [&](const char* stage) {
+    return [&progress, stage](int64_t done, int64_t total) {
+      if (progress) progress(ProgressEvent{stage, done, total});
+    };
+  };
+
+  auto t0 = Clock::now();
+  const ChunkFrames log_probs =
+      run_segmentation(segmentation_, samples, num_samples, layout, config_.batch_size, device_, report("segmentation"));
+  const ChunkFrames segmentation = powerset_to_multilabel(log_probs);
+  result.timings_s["segmentation"] = seconds_since(t0);
+
+  t0 = Clock::now();
+  std::vector<float> embeddings;
+  int64_t dim = 0;
+  if (embedding_) {
+    embeddings = neural_embeddings(*embedding_, samples, num_samples, segmentation, config_.batch_size, device_,
+                                   report("embeddings"));
+    dim = WeSpeakerResNet34Config::embedding_dim;
+  } else {
+    const BuiltinEmbeddings builtin = builtin_embeddings(samples, num_samples, segmentation, report("embeddings"));
+    embeddings = builtin.values;
+    dim = builtin.dim;
+  }
+  result.timings_s["embeddings"] = seconds_since(t0);
+
+  t0 = Clock::now();
+  if (progress) progress(ProgressEvent{"clustering", 0, 1});
+  result.diarization = diarize_from_segmentation(segmentation, embeddings, dim, options);
+  result.timings_s["clustering"] = seconds_since(t0);
+  return result;
+}
+
+}  // namespace diarize
