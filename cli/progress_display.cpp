@@ -5,6 +5,8 @@
 
 #include <cstdio>
 
+#include "isolation/interrupt_handler.h"
+
 namespace diarize {
 
 bool ProgressDisplay::wanted(bool quiet) { return !quiet && ::isatty(STDERR_FILENO); }
@@ -31,6 +33,7 @@ void ProgressDisplay::draw(const std::string& text) {
   std::fprintf(stderr, "\r\033[K%s%s", prefix_.c_str(), text.c_str());
   std::fflush(stderr);
   drawn_ = true;
+  InterruptHandler::set_progress_line_open(true);
 }
 
 void ProgressDisplay::clear() {
@@ -38,6 +41,7 @@ void ProgressDisplay::clear() {
   std::fputs("\r\033[K", stderr);
   std::fflush(stderr);
   drawn_ = false;
+  InterruptHandler::set_progress_line_open(false);
 }
 
 void ProgressDisplay::print_line(const std::string& line) {

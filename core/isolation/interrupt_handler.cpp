@@ -17,6 +17,7 @@ namespace {
 constexpr int kMaxChildren = 16;
 std::atomic<pid_t> g_children[kMaxChildren];
 static_assert(std::atomic<pid_t>::is_always_lock_free, "the signal handler needs lock-free pids");
+std::atomic<bool> g_progress_line_open{false};
 
 void on_signal(int signal) {
   const int saved_errno = errno;
@@ -30,6 +31,7 @@ void on_signal(int signal) {
     }
   }
   remove_registered_temp_files();
+  if (g_progress_line_open.load()) (void)!::write(STDERR_FILENO, "\n", 1);
   errno = saved_errno;
   ::_exit(signal == SIGINT ? kExitInterrupted : kExitTerminated);
 }
@@ -52,6 +54,8 @@ void InterruptHandler::install() {
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
 }
+
+void InterruptHandler::set_progress_line_open(bool open) { g_progress_line_open.store(open); }
 
 void InterruptHandler::register_child(pid_t pid) {
   for (auto& slot : g_children) {

@@ -17,6 +17,10 @@ class InterruptHandler {
   static void register_child(pid_t pid);
   static void unregister_child(pid_t pid);
 
+  // Whether a progress line is drawn on stderr without its newline: the handler then ends it,
+  // so the shell prompt does not land in the middle of it.
+  static void set_progress_line_open(bool open);
+
   // Blocks SIGINT/SIGTERM for a scope (e.g. between posix_spawn and register_child).
   class DeferSignals {
    public:

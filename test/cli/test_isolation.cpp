@@ -68,6 +68,27 @@ std::vector<int> marked_processes() {
   return found;
 }
 
+// Whether a marked process is in the injected hang: that fault ignores SIGTERM, which shows in
+// /proc/PID/status as bit 15 of SigIgn.
+bool child_is_hanging() {
+  for (int pid : marked_processes()) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("SigIgn:", 0) == 0 && (std::stoull(line.substr(7), nullptr, 16) & (1ull << (SIGTERM - 1)))) return true;
+  }
+  return false;
+}
+
+bool wait_for_hanging_child(double limit_s) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit_s);
+  while (!child_is_hanging()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
 // A child killed by the parent may take a moment to vanish from /proc after the parent exited.
 void require_no_process_left() {
   for (int i = 0; i < 100 && !marked_processes().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -374,8 +395,7 @@ TEST_CASE("SIGINT/SIGTERM stop the child and leave only complete outputs", "[iso
     // Input 2 hangs forever (no --timeout): only the signal can end this run.
     const pid_t pid = spawn_diarize("DIARIZE_FAULT=hang@1:2", "-o " + out + " " + a + " " + b, fx.dir + "/err");
     REQUIRE(wait_for_file(out + "in1.rttm", 10.0));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let input 2 reach its hang
-    CHECK(!marked_processes().empty());
+    REQUIRE(wait_for_hanging_child(10.0));
     ::kill(pid, c.signal);
     CHECK(wait_exit(pid, 10.0) == c.exit_code);
     require_no_process_left();
@@ -397,8 +417,8 @@ TEST_CASE("SIGINT/SIGTERM stop the child and leave only complete outputs", "[iso
 TEST_CASE("A SIGKILLed parent takes its child with it", "[isolation][cli][signal]") {
   Fixture fx;
   const pid_t pid = spawn_diarize("DIARIZE_FAULT=hang@1", fx.wav(1), fx.dir + "/err");
-  // Wait until the child exists (two marked processes: the parent and its child).
-  for (int i = 0; i < 500 && marked_processes().size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // A child that is merely waiting for work would exit on EOF anyway; one in the hang would not.
+  REQUIRE(wait_for_hanging_child(10.0));
   REQUIRE(marked_processes().size() == 2);
   ::kill(pid, SIGKILL);
   CHECK(wait_exit(pid, 10.0) == 128 + SIGKILL);
