@@ -33,7 +33,7 @@ void on_signal(int signal) {
   remove_registered_temp_files();
   if (g_progress_line_open.load()) (void)!::write(STDERR_FILENO, "\n", 1);
   errno = saved_errno;
-  ::_exit(signal == SIGINT ? kExitInterrupted : kExitTerminated);
+  ::_exit(signal == SIGINT ? kExitInterrupted : signal == SIGTERM ? kExitTerminated : 128 + signal);
 }
 
 sigset_t interrupt_signals() {
@@ -41,6 +41,7 @@ sigset_t interrupt_signals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   return set;
 }
 
@@ -53,6 +54,7 @@ void InterruptHandler::install() {
   action.sa_flags = 0;
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
+  ::sigaction(SIGHUP, &action, nullptr);  // a closed terminal: same cleanup, exit 129
 }
 
 void InterruptHandler::set_progress_line_open(bool open) { g_progress_line_open.store(open); }

@@ -1,5 +1,5 @@
-// SIGINT/SIGTERM in the parent: kill and reap every live child, remove registered temporary
-// output files, exit 130/143. Everything happens inside the handler with async-signal-safe
+// SIGINT/SIGTERM/SIGHUP in the parent: kill and reap every live child, remove registered
+// temporary output files, exit 130/143/129. Everything happens inside the handler with async-signal-safe
 // calls, so it works wherever the main code is (decoding, waiting on a child, writing output).
 #pragma once
 
@@ -10,7 +10,7 @@ namespace diarize {
 
 class InterruptHandler {
  public:
-  // Installs the handlers for SIGINT and SIGTERM (idempotent).
+  // Installs the handlers for SIGINT, SIGTERM and SIGHUP (idempotent).
   static void install();
 
   // Children the handler must kill; ChildProcess registers itself (at most 16 at a time).
@@ -21,7 +21,7 @@ class InterruptHandler {
   // so the shell prompt does not land in the middle of it.
   static void set_progress_line_open(bool open);
 
-  // Blocks SIGINT/SIGTERM for a scope (e.g. between posix_spawn and register_child).
+  // Blocks those signals for a scope (e.g. between posix_spawn and register_child).
   class DeferSignals {
    public:
     DeferSignals();
