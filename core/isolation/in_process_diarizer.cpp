@@ -9,9 +9,9 @@ namespace diarize {
 
 InProcessDiarizer::InProcessDiarizer(EngineConfig config, int max_accelerator_failures, LogLine log)
     : config_(std::move(config)),
-      max_accelerator_failures_(max_accelerator_failures),
       log_(std::move(log)),
-      module_(find_engine_module()) {}
+      module_(find_engine_module()),
+      budget_(config_.device, max_accelerator_failures) {}
 
 Engine& InProcessDiarizer::engine_for(const std::string& device_request) {
   auto it = engines_.find(device_request);
@@ -25,29 +25,23 @@ Engine& InProcessDiarizer::engine_for(const std::string& device_request) {
 
 DiarizeOutcome InProcessDiarizer::diarize(const std::string& path, int /*input_index*/, const SharedAudio& audio,
                                           const JobOptions& options, const ProgressCallback& progress) {
-  const std::string& requested = config_.device;
-  const bool accelerator_disabled = requested != "cpu" && accelerator_failures_ >= max_accelerator_failures_;
   DiarizeOutcome outcome;
-  std::string device = accelerator_disabled ? "cpu" : requested;
+  std::string device = budget_.first_request();
   try {
     Engine& engine = engine_for(device);
     device = engine.device();
     outcome.result = engine.diarize(audio.samples(), audio.sample_count(), options, progress);
     outcome.device = device;
-    if (accelerator_disabled)
-      outcome.fallback = failed_accelerator_ + " disabled after " + std::to_string(accelerator_failures_) + " failures in this batch";
+    outcome.fallback = budget_.exhausted_note();
     return outcome;
   } catch (const std::exception& e) {
     const ErrorKind kind = classify_engine_error(e);
     if (kind == ErrorKind::kModel) throw ModelError(e.what());
     // Only an accelerator deserves a second try here: a CPU failure would simply repeat.
     if (kind == ErrorKind::kInput || device == "cpu") throw InputError(e.what());
-    log_(retry_notice(path, device, e.what()));
-    failed_accelerator_ = device;
-    if (++accelerator_failures_ == max_accelerator_failures_)
-      log_("diarize: " + std::to_string(accelerator_failures_) + " " + failed_accelerator_ +
-           " failures in this batch; using the CPU for the remaining inputs");
     const std::string reason = e.what();
+    log_(retry_notice(path, device, reason));
+    if (const std::string spent = budget_.record_failure(device); !spent.empty()) log_(spent);
     try {
       Engine& cpu = engine_for("cpu");
       outcome.result = cpu.diarize(audio.samples(), audio.sample_count(), options, progress);

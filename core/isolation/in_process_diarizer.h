@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "engine/engine_loader.h"
+#include "isolation/accelerator_budget.h"
 #include "isolation/diarizer.h"
 
 namespace diarize {
@@ -23,12 +24,10 @@ class InProcessDiarizer : public Diarizer {
   Engine& engine_for(const std::string& device_request);
 
   EngineConfig config_;
-  int max_accelerator_failures_;
   LogLine log_;
   EngineModule module_;
   std::map<std::string, std::unique_ptr<Engine>> engines_;  // by request, created on first use
-  int accelerator_failures_ = 0;
-  std::string failed_accelerator_;  // the device those failures were on, for messages
+  AcceleratorBudget budget_;
 };
 
 }  // namespace diarize

@@ -57,7 +57,10 @@ std::string retry_notice(const std::string& path, const std::string& device, con
   return "diarize: " + path + ": " + device + " attempt failed (" + reason + "); retrying on CPU";
 }
 
-IsolatedDiarizer::IsolatedDiarizer(IsolationConfig config, LogLine log) : config_(std::move(config)), log_(std::move(log)) {}
+IsolatedDiarizer::IsolatedDiarizer(IsolationConfig config, LogLine log)
+    : config_(std::move(config)),
+      log_(std::move(log)),
+      budget_(config_.engine.device, config_.max_accelerator_failures) {}
 
 IsolatedDiarizer::~IsolatedDiarizer() {
   if (!child_) return;
@@ -208,21 +211,15 @@ EngineResult IsolatedDiarizer::attempt(const std::string& device_request, int in
 
 DiarizeOutcome IsolatedDiarizer::diarize(const std::string& path, int input_index, const SharedAudio& audio,
                                          const JobOptions& options, const ProgressCallback& progress) {
-  const std::string& requested = config_.engine.device;
-  const bool accelerator_disabled = requested != "cpu" && accelerator_failures_ >= config_.max_accelerator_failures;
   DiarizeOutcome outcome;
   try {
-    outcome.result = attempt(accelerator_disabled ? "cpu" : requested, input_index, 1, audio, options, progress, outcome.device);
-    if (accelerator_disabled)
-      outcome.fallback = failed_accelerator_ + " disabled after " + std::to_string(accelerator_failures_) + " failures in this batch";
+    outcome.result = attempt(budget_.first_request(), input_index, 1, audio, options, progress, outcome.device);
+    outcome.fallback = budget_.exhausted_note();
     return outcome;
   } catch (const AttemptFailed& first) {
     if (!first.retryable) throw InputError(first.reason);
     log_(retry_notice(path, first.device, first.reason));
-    if (first.device != "cpu") failed_accelerator_ = first.device;
-    if (first.device != "cpu" && ++accelerator_failures_ == config_.max_accelerator_failures)
-      log_("diarize: " + std::to_string(accelerator_failures_) + " " + failed_accelerator_ +
-           " failures in this batch; using the CPU for the remaining inputs");
+    if (const std::string spent = budget_.record_failure(first.device); !spent.empty()) log_(spent);
     try {
       outcome.result = attempt("cpu", input_index, 2, audio, options, progress, outcome.device);
       outcome.fallback = first.device + " attempt failed: " + first.reason;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "isolation/accelerator_budget.h"
 #include "isolation/diarizer.h"
 #include "isolation/fault_injection.h"
 
@@ -29,7 +30,6 @@ class IsolatedDiarizer : public Diarizer {
   DiarizeOutcome diarize(const std::string& path, int input_index, const SharedAudio& audio, const JobOptions& options,
                          const ProgressCallback& progress) override;
 
-  int accelerator_failures() const { return accelerator_failures_; }
 
  private:
   struct Session;
@@ -44,8 +44,7 @@ class IsolatedDiarizer : public Diarizer {
   IsolationConfig config_;
   LogLine log_;
   std::unique_ptr<Session> child_;
-  int accelerator_failures_ = 0;
-  std::string failed_accelerator_;  // the device those failures were on, for messages
+  AcceleratorBudget budget_;
   uint64_t next_job_id_ = 1;
 };
 
