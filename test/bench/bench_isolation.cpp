@@ -107,8 +107,7 @@ double bench_real_pipe(const std::vector<float>& samples) {
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
   ::fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
   const auto start = Clock::now();
-  // Reuse ChildProcess for the spawn, but hand the pipe over through its socket is not possible;
-  // instead a forked reader is fine here (a single-threaded benchmark).
+  // fork is fine here: this benchmark is single-threaded, unlike diarize itself.
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::close(fds[1]);
