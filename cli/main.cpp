@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "child_main.h"
 #include "errors.h"
 #include "run_command.h"
 #include "run_options.h"
@@ -36,11 +37,19 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& format) {
   app.add_option("--threads", o.engine.threads, "CPU threads for the networks (0 = all cores)")->check(CLI::Range(0, 1024));
   app.add_option("--batch-size", o.engine.batch_size, "Chunks per network batch")->check(CLI::Range(1, 1024));
   app.add_flag("--no-isolation", o.no_isolation, "Run the networks in this process instead of a child");
+  app.add_option("--timeout", o.timeout_s, "Seconds one attempt at one input may take before it is cut and retried on CPU (0 = no limit)")
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--max-accelerator-failures", o.max_accelerator_failures,
+                 "Accelerator failures after which the rest of the batch runs on CPU")
+      ->check(CLI::Range(1, 1000000));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The isolated worker shares this executable but none of its command line.
+  if (argc >= 2 && std::string(argv[1]) == "--child") return child_main(argc, argv);
+
   RunOptions options;
   std::string format = "rttm";
   CLI::App app{"diarize: who spoke when. Prints RTTM (or JSON) speaker turns for each audio input.", "diarize"};

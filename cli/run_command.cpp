@@ -1,24 +1,67 @@
-// Batch driver: expand inputs, decode each in this process, diarize it, write its output.
-// One failing input never stops the others.
+// Batch driver: expand inputs, decode each in this process, diarize it in an isolated child (or
+// in this process with --no-isolation), write its output. One failing input never stops the
+// others; a summary line closes a batch.
 #include "run_command.h"
 
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <memory>
 
 #include "audio/audio_decoder.h"
-#include "engine/engine_loader.h"
+#include "engine_config.h"
 #include "errors.h"
+#include "isolation/fault_injection.h"
+#include "isolation/in_process_diarizer.h"
+#include "isolation/interrupt_handler.h"
+#include "isolation/isolated_diarizer.h"
 #include "output/input_discovery.h"
 #include "output_writer.h"
+#include "progress_display.h"
 
 namespace diarize {
 
 namespace {
+
 bool file_exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
 }
+
+std::unique_ptr<Diarizer> make_diarizer(const RunOptions& options, const FaultPlan& faults, const LogLine& log) {
+  const EngineConfig engine = resolve_engine_config(options);
+  if (options.no_isolation) return std::make_unique<InProcessDiarizer>(engine, options.max_accelerator_failures, log);
+  IsolationConfig config;
+  config.engine = engine;
+  config.timeout_s = options.timeout_s;
+  config.max_accelerator_failures = options.max_accelerator_failures;
+  config.faults = faults;
+  return std::make_unique<IsolatedDiarizer>(std::move(config), log);
+}
+
+FileResult to_file_result(const InputItem& item, size_t sample_count, DiarizeOutcome&& outcome) {
+  FileResult result;
+  result.uri = item.uri;
+  result.file = item.path;
+  result.duration_s = static_cast<double>(sample_count) / kPipelineSampleRateHz;
+  result.diarization = std::move(outcome.result.diarization);
+  result.device = outcome.device;
+  result.fallback = outcome.fallback;
+  result.embedding = outcome.result.embedding;
+  result.timings_s = outcome.result.timings_s;
+  return result;
+}
+
+std::string timings_line(const std::string& path, const FileResult& result) {
+  std::string line = "diarize: " + path + ": " + result.device;
+  char buffer[64];
+  for (const auto& [stage, seconds] : result.timings_s) {
+    std::snprintf(buffer, sizeof(buffer), ", %s %.3f s", stage.c_str(), seconds);
+    line += buffer;
+  }
+  return line;
+}
+
 }  // namespace
 
 int run_diarization(RunOptions& options) {
@@ -26,6 +69,8 @@ int run_diarization(RunOptions& options) {
   if (!options.uri.empty() && options.inputs.size() != 1) throw UsageError("--uri needs exactly one input");
   if (options.job.min_speakers && options.job.max_speakers && options.job.min_speakers > options.job.max_speakers)
     throw UsageError("--min-speakers is larger than --max-speakers");
+  // Checked before any work, so a typo in a test setup fails at once with exit 2.
+  const FaultPlan faults = fault_plan_from_environment();
 
   std::vector<std::string> errors;
   std::vector<InputItem> items = expand_inputs(options.inputs, errors);
@@ -37,27 +82,64 @@ int run_diarization(RunOptions& options) {
   const OutputWriter writer(options, items.size() + errors.size(), any_folder);
   if (!options.uri.empty() && items.size() == 1) items[0].uri = options.uri;
 
-  int failed = static_cast<int>(errors.size());
-  for (const auto& error : errors) std::fprintf(stderr, "diarize: %s\n", error.c_str());
+  InterruptHandler::install();
+  ProgressDisplay display(ProgressDisplay::wanted(options.quiet));
+  const LogLine log = [&display](const std::string& line) { display.print_line(line); };
 
-  for (const InputItem& item : items) {
+  int failed = static_cast<int>(errors.size());
+  int skipped = 0;
+  for (const auto& error : errors) log("diarize: " + error);
+
+  // Created on the first input that needs it: a batch that is all skipped starts no child.
+  std::unique_ptr<Diarizer> diarizer;
+  const int total_items = static_cast<int>(items.size());
+  for (int index = 0; index < total_items; ++index) {
+    const InputItem& item = items[static_cast<size_t>(index)];
     const std::string target = writer.target_for(item);
     if (options.skip_existing && !target.empty() && file_exists(target)) {
-      if (options.verbose) std::fprintf(stderr, "diarize: %s: skipped, %s exists\n", item.path.c_str(), target.c_str());
+      if (options.verbose) log("diarize: " + item.path + ": skipped, " + target + " exists");
+      ++skipped;
       continue;
     }
     try {
-      DecodedAudio audio = decode_audio(item.path);
-      (void)audio;
-      throw ModelError("no diarization model is available yet in this build");
+      display.start_file(index + 1, total_items, item.path);
+      size_t sample_count = 0;
+      std::unique_ptr<SharedAudio> audio;
+      {
+        DecodedAudio decoded = decode_audio(item.path);
+        sample_count = decoded.samples.size();
+        audio = std::make_unique<SharedAudio>(decoded.samples);
+      }  // from here on the samples live only in the memfd
+      if (!diarizer) diarizer = make_diarizer(options, faults, log);
+      DiarizeOutcome outcome = diarizer->diarize(item.path, index + 1, *audio, options.job,
+                                                 [&display](const ProgressEvent& event) { display.update(event); });
+      const FileResult result = to_file_result(item, sample_count, std::move(outcome));
+      display.clear();
+      writer.write(item, result);
+      if (options.verbose) log(timings_line(item.path, result));
     } catch (const InputError& e) {
-      std::fprintf(stderr, "diarize: %s: %s\n", item.path.c_str(), e.what());
+      log("diarize: " + item.path + ": " + e.what());
+      ++failed;
+    } catch (const UsageError&) {
+      throw;
+    } catch (const ModelError&) {
+      throw;
+    } catch (const std::exception& e) {
+      // An output that cannot be written, an audio buffer the kernel refuses: this input only.
+      log("diarize: " + item.path + ": " + e.what());
       ++failed;
     }
   }
-  const size_t total = items.size() + errors.size();
-  if (failed > 0 && total > 1)
-    std::fprintf(stderr, "diarize: %d of %zu inputs failed\n", failed, total);
+  diarizer.reset();  // ends the child before the summary, so no process outlives the run
+
+  const int total = total_items + static_cast<int>(errors.size());
+  if (total > 1 && (failed > 0 || !options.quiet)) {
+    std::string summary = "diarize: " + std::to_string(total - failed - skipped) + " of " + std::to_string(total) +
+                          " inputs done";
+    if (failed > 0) summary += ", " + std::to_string(failed) + " failed";
+    if (skipped > 0) summary += ", " + std::to_string(skipped) + " skipped";
+    log(summary);
+  }
   return failed > 0 ? kExitInputFailed : kExitOk;
 }
 

@@ -1,0 +1,426 @@
+// The real `diarize` binary with the test engine module: crashes, hangs, protocol breaches and
+// accelerator errors in the child cost a retry on CPU, never a result; batches go on past a
+// failing input; signals leave no child, no temporary file and no partial output behind.
+#include <catch2/catch.hpp>
+
+#include <dirent.h>
+#include <signal.h>
+#include <sndfile.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "test_support.h"
+
+extern char** environ;
+
+using namespace diarize;
+using namespace diarize::test;
+
+namespace {
+
+// Every command carries a unique marker in its environment, so any process it leaves behind
+// (child or orphan, whoever its parent is by then) can be found in /proc.
+std::string marker() {
+  static const std::string value = "diarize-isolation-test-" + std::to_string(::getpid());
+  return value;
+}
+
+std::string diarize_command(const std::string& env, const std::string& arguments) {
+  return "env DIARIZE_TEST_MARKER=" + marker() + " DIARIZE_ENGINE_MODULE='" DIARIZE_TEST_ENGINE "' " + env + " '" +
+         binary_dir() + "/diarize' " + arguments;
+}
+
+CommandResult run_diarize(const std::string& env, const std::string& arguments) {
+  return run_command(diarize_command(env, arguments));
+}
+
+// Processes (alive or zombie) whose environment carries the marker.
+std::vector<int> marked_processes() {
+  std::vector<int> found;
+  DIR* proc = ::opendir("/proc");
+  REQUIRE(proc);
+  const std::string needle = "DIARIZE_TEST_MARKER=" + marker();
+  while (dirent* entry = ::readdir(proc)) {
+    const int pid = std::atoi(entry->d_name);
+    if (pid <= 0 || pid == ::getpid()) continue;
+    std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string env = text.str();
+    size_t at = 0;
+    while ((at = env.find(needle, at)) != std::string::npos) {
+      if ((at == 0 || env[at - 1] == '\0') && (at + needle.size() == env.size() || env[at + needle.size()] == '\0')) {
+        found.push_back(pid);
+        break;
+      }
+      at += needle.size();
+    }
+  }
+  ::closedir(proc);
+  return found;
+}
+
+// Whether a marked process is in the injected hang: that fault ignores SIGTERM, which shows in
+// /proc/PID/status as bit 15 of SigIgn.
+bool child_is_hanging() {
+  for (int pid : marked_processes()) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("SigIgn:", 0) == 0 && (std::stoull(line.substr(7), nullptr, 16) & (1ull << (SIGTERM - 1)))) return true;
+  }
+  return false;
+}
+
+bool wait_for_hanging_child(double limit_s) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit_s);
+  while (!child_is_hanging()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+// A child killed by the parent may take a moment to vanish from /proc after the parent exited.
+void require_no_process_left() {
+  for (int i = 0; i < 100 && !marked_processes().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(marked_processes().empty());
+}
+
+void list_files(std::string dir, std::vector<std::string>& out) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  while (dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    const std::string path = dir + "/" + name;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) list_files(path, out);
+    else out.push_back(path);
+  }
+  ::closedir(d);
+}
+
+void require_no_temp_files(const std::string& dir) {
+  std::vector<std::string> files;
+  list_files(dir, files);
+  for (const std::string& f : files) {
+    INFO(f);
+    CHECK(f.find(".diarize-tmp-") == std::string::npos);
+  }
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// Tone bursts and silences whose lengths depend on `seed`: each file has its own answer.
+void write_wav(const std::string& path, int seed, double seconds = 3.0) {
+  SF_INFO info{};
+  info.samplerate = 16000;
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+  REQUIRE(f);
+  const size_t n = static_cast<size_t>(seconds * 16000);
+  std::vector<float> samples(n, 0.0f);
+  const double period_s = 0.6 + 0.1 * (seed % 5);
+  for (size_t i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / 16000.0;
+    if (std::fmod(t + 0.05 * seed, period_s) < period_s / 2) samples[i] = static_cast<float>(0.3 * std::sin(2 * M_PI * 220 * t));
+  }
+  REQUIRE(sf_write_float(f, samples.data(), static_cast<sf_count_t>(n)) == static_cast<sf_count_t>(n));
+  sf_close(f);
+}
+
+int count_lines_containing(const std::string& text, const std::string& needle) {
+  std::istringstream in(text);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line))
+    if (line.find(needle) != std::string::npos) ++n;
+  return n;
+}
+
+struct Fixture {
+  std::string dir = make_temp_dir();
+  std::string wav(int seed, double seconds = 3.0) {
+    const std::string path = dir + "/in" + std::to_string(seed) + ".wav";
+    if (!exists(path)) write_wav(path, seed, seconds);
+    return path;
+  }
+  // The RTTM of a clean isolated run: the reference every faulty run must reproduce.
+  std::string clean_rttm(const std::string& input) {
+    const CommandResult r = run_diarize("", "'" + input + "'");
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(!r.out.empty());
+    return r.out;
+  }
+  ~Fixture() {
+    require_no_process_left();
+    require_no_temp_files(dir);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("The test engine answers from the audio, in the child and in-process alike", "[isolation][cli]") {
+  Fixture fx;
+  const std::string rttm = fx.clean_rttm(fx.wav(1));
+  CHECK(rttm.rfind("SPEAKER in1 1 0.000 ", 0) == 0);
+  CHECK(count_lines_containing(rttm, "SPEAKER_00") >= 3);
+  CHECK(fx.clean_rttm(fx.wav(2)) != rttm);
+  const CommandResult in_process = run_diarize("", "--no-isolation '" + fx.wav(1) + "'");
+  CHECK(in_process.exit_code == 0);
+  CHECK(in_process.out == rttm);
+  const CommandResult json = run_diarize("", "-f json '" + fx.wav(1) + "'");
+  CHECK(json.exit_code == 0);
+  CHECK(json.out.find("\"device\":\"cpu\",\"fallback\":null") != std::string::npos);
+  CHECK(json.err.find('\r') == std::string::npos);  // no progress line when stderr is not a terminal
+}
+
+TEST_CASE("A crash, abort, early exit or garbage on attempt 1 is retried on CPU with the same result", "[isolation][cli]") {
+  Fixture fx;
+  const std::string input = fx.wav(3);
+  const std::string clean = fx.clean_rttm(input);
+  struct Case {
+    const char* fault;
+    const char* reason;
+  };
+  for (const Case& c : {Case{"segv@1", "child killed by SIGSEGV"}, Case{"abort@1", "child killed by SIGABRT"},
+                        Case{"exit@1", "child exited without a result"}, Case{"garbage@1", "protocol breach: bad frame magic"}}) {
+    INFO(c.fault);
+    const CommandResult r = run_diarize(std::string("DIARIZE_FAULT=") + c.fault, "'" + input + "'");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == clean);
+    CHECK(r.err == "diarize: " + input + ": cpu attempt failed (" + c.reason + "); retrying on CPU\n");
+  }
+}
+
+TEST_CASE("A hang is cut at --timeout, escalated to SIGKILL, and retried", "[isolation][cli]") {
+  Fixture fx;
+  const std::string input = fx.wav(4);
+  const std::string clean = fx.clean_rttm(input);
+  const auto start = std::chrono::steady_clock::now();
+  const CommandResult r = run_diarize("DIARIZE_FAULT=hang@1", "--timeout 0.5 -f json '" + input + "'");
+  const double took_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "diarize: " + input + ": cpu attempt failed (timed out after 0.5 s); retrying on CPU\n");
+  CHECK(r.out.find("\"fallback\":\"cpu attempt failed: timed out after 0.5 s\"") != std::string::npos);
+  // 0.5 s timeout + 2 s grace (the hang ignores SIGTERM) + two short runs; bounded well below
+  // what a missing SIGKILL would take (forever).
+  CHECK(took_s >= 2.5);
+  CHECK(took_s < 10.0);
+  const CommandResult rttm = run_diarize("DIARIZE_FAULT=hang@1", "--timeout 0.5 '" + input + "'");
+  CHECK(rttm.out == clean);
+}
+
+TEST_CASE("An input whose both attempts fail fails alone, with one clear line", "[isolation][cli]") {
+  Fixture fx;
+  const std::string a = fx.wav(5), b = fx.wav(6), c = fx.wav(7);
+  const std::string out = fx.dir + "/out/";
+  const CommandResult r = run_diarize("DIARIZE_FAULT=segv@1,segv@2:2", "-o " + out + " " + a + " " + b + " " + c);
+  CHECK(r.exit_code == 1);
+  CHECK(exists(out + "in5.rttm"));
+  CHECK(!exists(out + "in6.rttm"));
+  CHECK(exists(out + "in7.rttm"));
+  CHECK(read_text_file(out + "in5.rttm") == fx.clean_rttm(a));
+  CHECK(read_text_file(out + "in7.rttm") == fx.clean_rttm(c));
+  CHECK(count_lines_containing(r.err, "retrying on CPU") == 3);  // attempt 1 crashes for every input
+  CHECK(count_lines_containing(r.err, "diarize: " + b + ": cpu attempt failed (child killed by SIGSEGV), CPU retry "
+                                      "failed (child killed by SIGSEGV)") == 1);
+  CHECK(count_lines_containing(r.err, "diarize: 2 of 3 inputs done, 1 failed") == 1);
+}
+
+TEST_CASE("An invalid DIARIZE_FAULT is a usage error", "[isolation][cli]") {
+  Fixture fx;
+  for (const char* bad : {"segv", "segv@0", "boom@1", "segv@1:x"}) {
+    INFO(bad);
+    const CommandResult r = run_diarize(std::string("DIARIZE_FAULT='") + bad + "'", fx.wav(1));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(count_lines_containing(r.err, "DIARIZE_FAULT") == 1);
+  }
+}
+
+TEST_CASE("A batch of 20 with one corrupt file gives 19 outputs, one error line, exit 1", "[isolation][cli]") {
+  Fixture fx;
+  const std::string in = fx.dir + "/batch";
+  ::mkdir(in.c_str(), 0755);
+  for (int i = 0; i < 20; ++i) {
+    char name[64];
+    std::snprintf(name, sizeof(name), "/f%02d.wav", i);
+    if (i == 13) {
+      std::ofstream(in + name) << "RIFF, but not really a wave file";
+    } else {
+      write_wav(in + name, i, 1.5);
+    }
+  }
+  const std::string out = fx.dir + "/batch-out/";
+  const CommandResult r = run_diarize("", "-o " + out + " " + in);
+  CHECK(r.exit_code == 1);
+  std::vector<std::string> outputs;
+  list_files(out, outputs);
+  CHECK(outputs.size() == 19);
+  CHECK(!exists(out + "f13.rttm"));
+  CHECK(count_lines_containing(r.err, in + "/f13.wav: ") == 1);
+  CHECK(count_lines_containing(r.err, "diarize: 19 of 20 inputs done, 1 failed") == 1);
+  CHECK(count_lines_containing(r.err, "diarize: ") == 2);
+  // --skip-existing: a second run only retries what is missing.
+  const CommandResult again = run_diarize("", "--skip-existing -o " + out + " " + in);
+  CHECK(again.exit_code == 1);
+  CHECK(count_lines_containing(again.err, "diarize: 0 of 20 inputs done, 1 failed, 19 skipped") == 1);
+}
+
+TEST_CASE("Accelerator errors fall back to CPU, and the batch stays on CPU after N of them", "[isolation][cli]") {
+  Fixture fx;
+  const std::string env = "DIARIZE_TEST_ENGINE_DEVICES=cuda,cpu DIARIZE_TEST_ENGINE_FAIL_ON=cuda";
+  const std::string files = fx.wav(1) + " " + fx.wav(2) + " " + fx.wav(3) + " " + fx.wav(4);
+  for (const char* mode : {"", "--no-isolation "}) {
+    INFO(mode);
+    const CommandResult r = run_diarize(env, std::string(mode) + "--device auto --max-accelerator-failures 2 -f json " + files);
+    CHECK(r.exit_code == 0);
+    CHECK(count_lines_containing(r.err, "cuda attempt failed (accelerator: CUDA error: out of memory") == 2);
+    CHECK(count_lines_containing(r.err, "2 cuda failures in this batch; using the CPU for the remaining inputs") == 1);
+    CHECK(count_lines_containing(r.out, "\"device\":\"cpu\"") == 4);
+    CHECK(count_lines_containing(r.out, "\"fallback\":\"cuda attempt failed: accelerator: CUDA error") == 2);
+    CHECK(count_lines_containing(r.out, "\"fallback\":\"cuda disabled after 2 failures in this batch\"") == 2);
+  }
+  // A device the module does not offer is an accelerator failure too, not a dead end.
+  const CommandResult missing = run_diarize("", "--device cuda '" + fx.wav(1) + "'");
+  CHECK(missing.exit_code == 0);
+  CHECK(missing.out == fx.clean_rttm(fx.wav(1)));
+  CHECK(missing.err == "diarize: " + fx.wav(1) +
+                           ": cuda attempt failed (accelerator: cuda is not available (available: cpu)); retrying on CPU\n");
+  // Without failures the accelerator keeps the work.
+  const CommandResult fine = run_diarize("DIARIZE_TEST_ENGINE_DEVICES=cuda,cpu", "-f json " + fx.wav(1));
+  CHECK(fine.out.find("\"device\":\"cuda\",\"fallback\":null") != std::string::npos);
+  CHECK(fine.err.empty());
+}
+
+TEST_CASE("Input errors are not retried; model errors stop the run with exit 3", "[isolation][cli]") {
+  Fixture fx;
+  const std::string tiny = fx.dir + "/tiny.wav";
+  write_wav(tiny, 0, 0.05);  // shorter than the test engine's 0.1 s window
+  const CommandResult r = run_diarize("", tiny + " " + fx.wav(1));
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("retrying") == std::string::npos);
+  CHECK(count_lines_containing(r.err, "diarize: " + tiny + ": audio is shorter than 0.1 s") == 1);
+  CHECK(r.out == fx.clean_rttm(fx.wav(1)));
+
+  const CommandResult model = run_diarize("", "--segmentation /nonexistent/seg.safetensors " + fx.wav(1));
+  CHECK(model.exit_code == 3);
+  CHECK(model.err == "diarize: segmentation model /nonexistent/seg.safetensors not found\n");
+  const CommandResult module = run_command("env DIARIZE_TEST_MARKER=" + marker() +
+                                           " DIARIZE_ENGINE_MODULE=/nonexistent/engine.so '" + binary_dir() +
+                                           "/diarize' " + fx.wav(1));
+  CHECK(module.exit_code == 3);
+  CHECK(module.err.find("cannot load the diarization engine /nonexistent/engine.so") != std::string::npos);
+}
+
+TEST_CASE("--verbose reports per-stage timings", "[isolation][cli]") {
+  Fixture fx;
+  const CommandResult r = run_diarize("", "-v " + fx.wav(1));
+  CHECK(r.exit_code == 0);
+  CHECK(count_lines_containing(r.err, "diarize: " + fx.wav(1) + ": cpu, energy ") == 1);
+}
+
+TEST_CASE("Concurrent runs into one folder do not collide", "[isolation][cli]") {
+  Fixture fx;
+  const std::string out = fx.dir + "/shared-out/";
+  const std::string one = diarize_command("", "-o " + out + " " + fx.wav(1) + " " + fx.wav(2));
+  const CommandResult r = run_command("( (" + one + " & " + one + " & " + one + " & wait) && " + one + " )");
+  CHECK(r.exit_code == 0);
+  CHECK(read_text_file(out + "in1.rttm") == fx.clean_rttm(fx.wav(1)));
+  CHECK(read_text_file(out + "in2.rttm") == fx.clean_rttm(fx.wav(2)));
+}
+
+namespace {
+
+// Starts diarize in the background (stderr to a file), returns its pid.
+pid_t spawn_diarize(const std::string& env, const std::string& arguments, const std::string& err_path) {
+  const std::string command = "exec " + diarize_command(env, arguments) + " 2>'" + err_path + "' >/dev/null";
+  pid_t pid = -1;
+  const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
+  REQUIRE(::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
+  return pid;
+}
+
+// The exit code, or 128+signal; kills and fails after `limit_s`.
+int wait_exit(pid_t pid, double limit_s) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit_s);
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > end) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      FAIL("diarize did not exit within " << limit_s << " s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+bool wait_for_file(const std::string& path, double limit_s) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit_s);
+  while (!exists(path)) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("SIGINT/SIGTERM stop the child and leave only complete outputs", "[isolation][cli][signal]") {
+  Fixture fx;
+  const std::string a = fx.wav(1), b = fx.wav(2);
+  struct Case {
+    int signal;
+    int exit_code;
+  };
+  for (const Case& c : {Case{SIGINT, 130}, Case{SIGTERM, 143}}) {
+    INFO(c.signal);
+    const std::string out = fx.dir + "/sig" + std::to_string(c.signal) + "/";
+    // Input 2 hangs forever (no --timeout): only the signal can end this run.
+    const pid_t pid = spawn_diarize("DIARIZE_FAULT=hang@1:2", "-o " + out + " " + a + " " + b, fx.dir + "/err");
+    REQUIRE(wait_for_file(out + "in1.rttm", 10.0));
+    REQUIRE(wait_for_hanging_child(10.0));
+    ::kill(pid, c.signal);
+    CHECK(wait_exit(pid, 10.0) == c.exit_code);
+    require_no_process_left();
+    std::vector<std::string> outputs;
+    list_files(out, outputs);
+    CHECK(outputs == std::vector<std::string>{out + "in1.rttm"});
+    CHECK(read_text_file(out + "in1.rttm") == fx.clean_rttm(a));
+  }
+  // The same while the engine is busy (not hung) in the middle of a slow input.
+  const std::string out = fx.dir + "/slow/";
+  const pid_t pid = spawn_diarize("DIARIZE_TEST_ENGINE_DELAY_MS=200", "-o " + out + " " + a, fx.dir + "/err");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ::kill(pid, SIGINT);
+  CHECK(wait_exit(pid, 10.0) == 130);
+  require_no_process_left();
+  CHECK(!exists(out + "in1.rttm"));
+}
+
+TEST_CASE("A SIGKILLed parent takes its child with it", "[isolation][cli][signal]") {
+  Fixture fx;
+  const pid_t pid = spawn_diarize("DIARIZE_FAULT=hang@1", fx.wav(1), fx.dir + "/err");
+  // A child that is merely waiting for work would exit on EOF anyway; one in the hang would not.
+  REQUIRE(wait_for_hanging_child(10.0));
+  REQUIRE(marked_processes().size() == 2);
+  ::kill(pid, SIGKILL);
+  CHECK(wait_exit(pid, 10.0) == 128 + SIGKILL);
+  require_no_process_left();  // PR_SET_PDEATHSIG
+}
