@@ -13,7 +13,7 @@
 #include "import/embedding_model_loader.h"
 #include "import/segmentation_model_loader.h"
 #include "nets/torch_threads.h"
-#include "pipeline/builtin_embedding.h"
+#include "pipeline/builtin_diarization.h"
 #include "pipeline/diarize_pipeline.h"
 #include "pipeline/powerset.h"
 
@@ -63,23 +63,21 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
   result.timings_s["segmentation"] = seconds_since(t0);
 
   t0 = Clock::now();
-  std::vector<float> embeddings;
-  int64_t dim = 0;
   if (embedding_) {
-    embeddings = neural_embeddings(*embedding_, samples, num_samples, segmentation, config_.batch_size, device_,
-                                   report("embeddings"));
-    dim = WeSpeakerResNet34Config::embedding_dim;
+    const std::vector<float> embeddings = neural_embeddings(*embedding_, samples, num_samples, segmentation,
+                                                            config_.batch_size, device_, report("embeddings"));
+    result.timings_s["embeddings"] = seconds_since(t0);
+    t0 = Clock::now();
+    if (progress) progress(ProgressEvent{"clustering", 0, 1});
+    result.diarization =
+        diarize_from_segmentation(segmentation, embeddings, WeSpeakerResNet34Config::embedding_dim, options);
+    result.timings_s["clustering"] = seconds_since(t0);
   } else {
-    const BuiltinEmbeddings builtin = builtin_embeddings(samples, num_samples, segmentation, report("embeddings"));
-    embeddings = builtin.values;
-    dim = builtin.dim;
+    // The built-in embedding computes its features and clusters in one pass over the file.
+    if (progress) progress(ProgressEvent{"clustering", 0, 1});
+    result.diarization = diarize_with_builtin_embedding(segmentation, samples, count, options);
+    result.timings_s["embeddings+clustering"] = seconds_since(t0);
   }
-  result.timings_s["embeddings"] = seconds_since(t0);
-
-  t0 = Clock::now();
-  if (progress) progress(ProgressEvent{"clustering", 0, 1});
-  result.diarization = diarize_from_segmentation(segmentation, embeddings, dim, options);
-  result.timings_s["clustering"] = seconds_since(t0);
   return result;
 }
 
