@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -196,6 +197,14 @@ TEST_CASE("load_segmentation_model refuses files that are not segmentation weigh
   // An ONNX file of another network.
   CHECK_THROWS_WITH(load_segmentation_model(test::shared_path("reference/wespeaker_resnet34_random.onnx")),
                     Catch::Contains("not a pyannote segmentation-3.0"));
+  // A truncated safetensors file reports the safetensors problem, not an ONNX one.
+  {
+    auto bytes = read_binary_file(test::shared_path("reference/segmentation_weights.safetensors"));
+    bytes.resize(bytes.size() / 2);
+    const std::string path = test::make_temp_dir() + "/truncated.safetensors";
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    CHECK_THROWS_WITH(load_segmentation_model(path), Catch::Contains("not a valid safetensors file"));
+  }
   // A missing file.
   CHECK_THROWS_AS(load_segmentation_model("/nonexistent/seg.onnx"), FormatError);
 }
