@@ -34,6 +34,9 @@ namespace {
 constexpr int kMaxGraphDepth = 8;
 // No tensor diarize reads is near this; it bounds `checked_numel` for typed (non-raw) data.
 constexpr int64_t kMaxElements = int64_t(1) << 32;
+// Each node costs a few hundred bytes in memory for as little as 2 bytes of file; this bounds the
+// amplification a hostile file can cause (real models have thousands of nodes).
+constexpr size_t kMaxNodesPerGraph = 1000000;
 
 enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
 
@@ -344,7 +347,11 @@ OnnxGraph parse_graph(Reader r, int depth) {
   uint32_t field, wire;
   while (r.next(field, wire)) {
     switch (field) {
-      case 1: r.expect(wire, kLengthDelimited, "node"); g.nodes.push_back(parse_node(r.sub(), depth)); break;
+      case 1:
+        r.expect(wire, kLengthDelimited, "node");
+        if (g.nodes.size() == kMaxNodesPerGraph) throw r.error("more than " + std::to_string(kMaxNodesPerGraph) + " nodes");
+        g.nodes.push_back(parse_node(r.sub(), depth));
+        break;
       case 2: r.expect(wire, kLengthDelimited, "graph name"); g.name = r.string(); break;
       case 5: r.expect(wire, kLengthDelimited, "initializer"); g.initializers.push_back(parse_tensor(r.sub())); break;
       case 11: r.expect(wire, kLengthDelimited, "graph input"); g.inputs.push_back(parse_value_info_name(r.sub())); break;

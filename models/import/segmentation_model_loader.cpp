@@ -10,24 +10,28 @@ namespace diarize {
 
 namespace {
 
-// safetensors begins with a little-endian u64 header length followed by the JSON header's '{';
-// an ONNX ModelProto begins with a protobuf key and never with that pattern for a sane length.
-bool looks_like_safetensors(const std::vector<uint8_t>& bytes) {
-  if (bytes.size() < 9) return false;
-  uint64_t header_len = 0;
-  for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | bytes[i];
-  return header_len <= bytes.size() - 8 && bytes[8] == '{';
-}
+// safetensors begins with a little-endian u64 header length followed by the JSON header's '{'.
+bool looks_like_safetensors(const std::vector<uint8_t>& bytes) { return bytes.size() > 8 && bytes[8] == '{'; }
 
 }  // namespace
 
 std::vector<TensorData> read_segmentation_state_dict(const std::string& path) {
   const std::vector<uint8_t> bytes = read_binary_file(path);
-  if (looks_like_safetensors(bytes)) return parse_safetensors(bytes.data(), bytes.size(), path).tensors;
+  // Recognised by content: a successful parse decides. The error reported when both parses fail is
+  // the one of the format the first bytes point to.
+  std::string safetensors_error;
+  if (looks_like_safetensors(bytes)) {
+    try {
+      return parse_safetensors(bytes.data(), bytes.size(), path).tensors;
+    } catch (const FormatError& e) {
+      safetensors_error = e.what();
+    }
+  }
   OnnxModel model;
   try {
     model = parse_onnx(bytes.data(), bytes.size(), path);
   } catch (const FormatError& e) {
+    if (!safetensors_error.empty()) throw FormatError(safetensors_error);
     throw FormatError(path + ": neither safetensors nor ONNX (" + e.what() + ")");
   }
   return segmentation_state_dict_from_onnx(model);

@@ -11,6 +11,7 @@ namespace {
 
 constexpr int kHidden = 128;
 constexpr int kLstmLayers = 4;
+constexpr double kPi = 3.14159265358979323846;
 
 class GraphIndex {
  public:
@@ -313,7 +314,7 @@ TensorData sincnet_n_buffer(int kernel_size, int sample_rate_hz, const std::stri
   // in 53 taps by one ulp.
   std::vector<float> n(half);
   for (int k = 0; k < half; ++k)
-    n[k] = static_cast<float>(2.0 * M_PI * (static_cast<double>(k - half) / static_cast<double>(sample_rate_hz)));
+    n[k] = static_cast<float>(2.0 * kPi * (static_cast<double>(k - half) / static_cast<double>(sample_rate_hz)));
   return TensorData::from_f32(name, {1, half}, n);
 }
 
