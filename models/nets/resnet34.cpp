@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "nets/folded_trunk.h"
 #include "nets/stats_pool.h"
 
 namespace diarize {
@@ -80,7 +81,7 @@ at::Tensor WeSpeakerResNet34Impl::trunk(const at::Tensor& fbank_cmn) {
   if (fbank_cmn.size(1) < 1) throw std::invalid_argument("resnet34: fbank has no frames");
   // wespeaker treats the spectrogram as a one-channel image with frequency as height and time as width.
   const at::Tensor image = fbank_cmn.to(at::kFloat).permute({0, 2, 1}).unsqueeze(1);
-  const at::Tensor out = resnet->forward(image);  // [B, 256, 10, T']
+  const at::Tensor out = folded_ ? (*folded_)(image) : resnet->forward(image);  // [B, 256, 10, T']
   return out.reshape({out.size(0), out.size(1) * out.size(2), out.size(3)});
 }
 
@@ -93,6 +94,10 @@ at::Tensor WeSpeakerResNet34Impl::pool_and_embed(const at::Tensor& features, con
     throw std::invalid_argument("resnet34: weights must be [batch, frames] or [batch, speakers, frames] with batch " +
                                 std::to_string(features.size(0)));
   return resnet->seg_1->forward(weighted_stats_pool(features, weights));
+}
+
+void WeSpeakerResNet34Impl::set_fast_inference(bool enabled) {
+  folded_ = enabled ? std::make_shared<const FoldedResNetTrunk>(*resnet) : nullptr;
 }
 
 at::Tensor WeSpeakerResNet34Impl::forward(const at::Tensor& fbank_cmn, const at::Tensor& weights) {

@@ -14,8 +14,11 @@
 #include <torch/nn/pimpl.h>
 
 #include <cstdint>
+#include <memory>
 
 namespace diarize {
+
+class FoldedResNetTrunk;
 
 // conv3x3 → BN → ReLU → conv3x3 → BN, plus the input (through a strided 1x1 conv + BN when the shape
 // changes), then ReLU.
@@ -24,7 +27,6 @@ class BasicBlockImpl : public torch::nn::Module {
   BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_t stride);
   at::Tensor forward(const at::Tensor& x);
 
- private:
   torch::nn::Conv2d conv1{nullptr};
   torch::nn::BatchNorm2d bn1{nullptr};
   torch::nn::Conv2d conv2{nullptr};
@@ -71,7 +73,16 @@ class WeSpeakerResNet34Impl : public torch::nn::Module {
   // trunk followed by pool_and_embed: upstream's `model.resnet(fbank, weights)[1]`.
   at::Tensor forward(const at::Tensor& fbank_cmn, const at::Tensor& weights = {});
 
+  // Makes trunk() run a snapshot of the current weights with BatchNorm folded into the convolutions, on
+  // oneDNN's blocked layout when LibTorch has oneDNN (see folded_trunk.h). Numbers change by float
+  // rounding only. Call it after loading the weights (and again after any later change of them).
+  void set_fast_inference(bool enabled);
+  bool fast_inference() const { return folded_ != nullptr; }
+
   ResNet resnet{nullptr};
+
+ private:
+  std::shared_ptr<const FoldedResNetTrunk> folded_;
 };
 TORCH_MODULE(WeSpeakerResNet34);
 

@@ -109,6 +109,30 @@ TEST_CASE("resnet34 pools several masks from one trunk pass as separate full pas
   CHECK(test::max_abs_diff(single, from_multi) <= 1e-5 * test::max_abs(from_multi));
 }
 
+TEST_CASE("resnet34 fast inference path (folded BatchNorm, oneDNN layout) matches upstream", "[resnet34]") {
+  Fixture& f = fixture();
+  WeSpeakerResNet34 fast;
+  test::load_weights_by_name(*fast, read_safetensors(test::shared_path("reference/wespeaker_resnet34_random.safetensors")));
+  fast->set_fast_inference(true);
+  REQUIRE(fast->fast_inference());
+  c10::InferenceMode inference;
+  const at::Tensor features = fast->trunk(f.tensor("fbank_cmn"));
+  REQUIRE(features.sizes() == f.features.sizes());
+  const at::Tensor expected = f.tensor("resnet_layer4_out").reshape({1, 2560, 125});
+  const double error = test::max_abs_diff(features.narrow(0, 0, 1), expected);
+  const double limit = 1e-3 * test::max_abs(expected);
+  CAPTURE(error, limit);
+  CHECK(error <= limit);
+  check_embeddings(fast->pool_and_embed(features), f.tensor("embedding_nomask"), "fast nomask");
+  const at::Tensor masks = at::stack({f.tensor("mask_ones"), f.tensor("mask_half"), f.tensor("mask_realistic")}, 1);
+  const at::Tensor multi = fast->pool_and_embed(features, masks);
+  check_embeddings(multi.select(1, 0), f.tensor("embedding_ones"), "fast ones");
+  check_embeddings(multi.select(1, 1), f.tensor("embedding_half"), "fast half");
+  check_embeddings(multi.select(1, 2), f.tensor("embedding_realistic"), "fast realistic");
+  fast->set_fast_inference(false);
+  CHECK_FALSE(fast->fast_inference());
+}
+
 TEST_CASE("resnet34 end to end from waveforms matches upstream", "[resnet34]") {
   Fixture& f = fixture();
   c10::InferenceMode inference;
