@@ -1,0 +1,43 @@
+// The built-in embedding's clustering rule: agglomerative merging of tracks while the Bayesian
+// information criterion says one Gaussian explains two tracks' frames better than two do
+// (Chen & Gopalakrishnan's delta-BIC). It needs no distance threshold, so the number of speakers
+// follows the file; num/min/max speakers override it.
+#pragma once
+
+#include <vector>
+
+#include "pipeline/builtin_statistics.h"
+
+namespace diarize {
+
+struct SpeakerBounds {
+  int num_speakers = 0;  // 0 = not set
+  int min_speakers = 0;
+  int max_speakers = 0;
+};
+
+struct BicClusteringConfig {
+  // Weight of the BIC model-size penalty (1 = textbook BIC); larger merges more.
+  double penalty_weight = 1.0;
+  // Tracks with fewer clean frames (10 ms) than this are too short for a full covariance: they
+  // join the cluster that explains their frames best after the merging.
+  int min_track_frames = 100;
+  // Added to the covariance diagonal (the features have unit variance over the file).
+  double covariance_floor = 1e-3;
+  // Forbid merging clusters that hold two local speakers of one chunk.
+  bool use_cannot_links = true;
+};
+
+// delta-BIC of merging two sets of frames: > 0 keeps them apart.
+double delta_bic(const GaussianStats& a, const GaussianStats& b, const BicClusteringConfig& config);
+
+// Cluster index (0..K-1, numbered by first appearance) of every track. `clean` are the statistics
+// used for merging, `active` (same size) the fallback used to place tracks with too few clean
+// frames; `chunks[k]` are the chunks of track k (cannot-links). Everything goes to cluster 0 when
+// no track is long enough or at most one speaker is allowed.
+std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
+                                const std::vector<GaussianStats>& active,
+                                const std::vector<std::vector<int>>& chunks,
+                                const SpeakerBounds& bounds, const BicClusteringConfig& config);
+
+}  // namespace diarize
