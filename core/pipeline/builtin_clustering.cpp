@@ -198,14 +198,20 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
     const GaussianStats& evidence = clean[k].count > 0 ? clean[k] : active[k];
     double best_free = -kInf, best_any = -kInf;
     int free_cluster = -1, any_cluster = -1;
-    for (int c = 0; c < n; ++c) {
+    for (int c = 0; c < static_cast<int>(clusters.size()); ++c) {
       if (!clusters[c].alive) continue;
       const double ll = mean_log_likelihood(evidence, clusters[c].stats, config.covariance_floor);
       if (any_cluster < 0 || ll > best_any) { best_any = ll; any_cluster = c; }
       if (config.use_cannot_links && share_a_chunk(clusters[c].chunks, chunks[k])) continue;
       if (free_cluster < 0 || ll > best_free) { best_free = ll; free_cluster = c; }
     }
-    const int chosen = free_cluster >= 0 ? free_cluster : any_cluster;
+    int chosen = free_cluster >= 0 ? free_cluster : any_cluster;
+    if (free_cluster < 0 && alive < max_k) {
+      // It speaks in a chunk beside every known speaker: someone new, however briefly heard.
+      clusters.push_back({evidence, {}, log_det_covariance(evidence, config.covariance_floor), true});
+      chosen = static_cast<int>(clusters.size()) - 1;
+      ++alive;
+    }
     raw[k] = chosen;
     std::vector<int> merged;
     std::merge(clusters[chosen].chunks.begin(), clusters[chosen].chunks.end(), chunks[k].begin(),
@@ -214,7 +220,7 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
   }
 
   // Number clusters by first appearance in track order (tracks are numbered in time order).
-  std::vector<int> renumber(n, -1);
+  std::vector<int> renumber(clusters.size(), -1);
   int next = 0;
   for (int k = 0; k < num_tracks; ++k) {
     if (renumber[raw[k]] < 0) renumber[raw[k]] = next++;

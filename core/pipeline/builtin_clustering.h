@@ -18,10 +18,11 @@ struct SpeakerBounds {
 
 struct BicClusteringConfig {
   // Weight of the BIC model-size penalty (1 = textbook BIC); larger merges more.
-  double penalty_weight = 1.0;
+  double penalty_weight = 3.0;
   // Tracks with fewer clean frames (10 ms) than this are too short for a full covariance: they
-  // join the cluster that explains their frames best after the merging.
-  int min_track_frames = 100;
+  // join the cluster that explains their frames best after the merging, or start a new one when
+  // they share a chunk with every cluster.
+  int min_track_frames = 50;
   // Added to the covariance diagonal (the features have unit variance over the file).
   double covariance_floor = 1e-3;
   // Forbid merging clusters that hold two local speakers of one chunk.

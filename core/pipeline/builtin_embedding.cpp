@@ -31,6 +31,7 @@ BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
   out.num_chunks = segmentation.num_chunks;
   out.num_local = segmentation.num_local;
   out.num_tracks = tracks.num_tracks;
+  out.track_of = tracks.track_of;
   out.hard_clusters.assign(tracks.track_of.size(), -2);
   for (size_t i = 0; i < tracks.track_of.size(); ++i)
     if (tracks.track_of[i] >= 0) out.hard_clusters[i] = cluster_of[tracks.track_of[i]];

@@ -29,6 +29,8 @@ struct BuiltinClusters {
   // [num_chunks * num_local]: cluster of (chunk, local speaker), -2 where it is inactive
   // (pyannote's convention).
   std::vector<int> hard_clusters;
+  // [num_chunks * num_local]: track of (chunk, local speaker), -1 where inactive (diagnostics).
+  std::vector<int> track_of;
   // [num_clusters][mfcc.num_cepstra]: mean normalised MFCC of each cluster's clean frames.
   std::vector<std::vector<float>> centroids;
 };

@@ -57,12 +57,12 @@ std::vector<int> assign_clean_frames(const ChunkActivity& activity, const Tracks
   int votes[kMaxVoters];
   for (int t = 0; t < activity.num_feature_frames; ++t) {
     while (lo < activity.num_chunks && activity.end_frame[lo] <= t) ++lo;
-    int covering = 0, num_candidates = 0;
+    int cast = 0, num_candidates = 0;
     for (int c = lo; c < activity.num_chunks && activity.first_frame[c] <= t; ++c) {
       if (t >= activity.end_frame[c]) continue;
-      ++covering;
       const uint8_t mask = activity.mask(c, t);
       if (count_active(mask) != 1) continue;
+      ++cast;
       const int s = __builtin_ctz(mask);
       const int track = tracks.track_of[static_cast<size_t>(c) * num_local + s];
       int k = 0;
@@ -76,7 +76,7 @@ std::vector<int> assign_clean_frames(const ChunkActivity& activity, const Tracks
       ++votes[k];
     }
     for (int k = 0; k < num_candidates; ++k)
-      if (2 * votes[k] > covering) frame_track[t] = voted_track[k];
+      if (2 * votes[k] > cast) frame_track[t] = voted_track[k];
   }
   return frame_track;
 }

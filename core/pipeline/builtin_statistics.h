@@ -25,8 +25,8 @@ struct GaussianStats {
   std::vector<double> covariance(double floor) const;
 };
 
-// Track of every feature frame that the majority of the chunks covering it attribute to one
-// local speaker alone (-1: silence, overlap, or no majority). Each frame counts once, however
+// Track of every feature frame that the majority of the chunks that see exactly one speaker
+// there attribute to one track (-1: silence, overlap, or no majority). Each frame counts once, however
 // many chunks see it, so track statistics do not weigh the middle of a track ten times.
 std::vector<int> assign_clean_frames(const ChunkActivity& activity, const Tracks& tracks);
 

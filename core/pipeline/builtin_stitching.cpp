@@ -81,7 +81,7 @@ Tracks stitch_local_speakers(const ChunkActivity& activity, const StitchConfig& 
             if (used_d[r]) continue;
             const int both = shared[s * num_local + r];
             if (both < config.min_shared_frames) continue;
-            const double agreement = static_cast<double>(both) / std::min(own_c[s], own_d[r]);
+            const double agreement = static_cast<double>(both) / (own_c[s] + own_d[r] - both);
             if (agreement > best) { best = agreement; best_s = s; best_r = r; }
           }
         }

@@ -256,7 +256,7 @@ std::vector<int> oracle_clusters(const std::vector<float>& seg, int num_chunks, 
 int main(int argc, char** argv) {
   BuiltinEmbeddingConfig config;
   std::string manifest, seg_cache;
-  bool oracle_labels = false;
+  bool oracle_labels = false, oracle_tracks = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() { return std::string(argv[++i]); };
@@ -270,6 +270,7 @@ int main(int argc, char** argv) {
     else if (a == "--no-cannot-link") config.clustering.use_cannot_links = false;
     else if (a == "--seg-cache") seg_cache = next();
     else if (a == "--oracle-labels") oracle_labels = true;
+    else if (a == "--oracle-tracks") oracle_tracks = true;
     else manifest = a;
   }
   std::ifstream in(manifest);
@@ -308,6 +309,20 @@ int main(int argc, char** argv) {
       result = cluster_with_builtin_embedding(audio.samples.data(), audio.samples.size(), view, SpeakerBounds{}, config);
       hard = result.hard_clusters;
       num_clusters = result.num_clusters;
+      if (oracle_tracks) {
+        // Stitching ceiling: each track labelled with the reference speaker most of its members have.
+        int nr = 0;
+        const std::vector<int> member = oracle_clusters(seg, num_chunks, ref, &nr);
+        std::vector<std::vector<int>> votes(result.num_tracks, std::vector<int>(nr, 0));
+        for (size_t i = 0; i < member.size(); ++i)
+          if (result.track_of[i] >= 0) ++votes[result.track_of[i]][member[i]];
+        for (size_t i = 0; i < member.size(); ++i)
+          if (result.track_of[i] >= 0) {
+            const auto& v = votes[result.track_of[i]];
+            hard[i] = static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
+          }
+        num_clusters = nr;
+      }
     }
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const int num_grid = static_cast<int>(std::floor(audio.duration_s() / kGridS));
