@@ -7,14 +7,9 @@
 #include <vector>
 
 #include "pipeline/builtin_statistics.h"
+#include "pipeline/clustering.h"  // SpeakerBounds
 
 namespace diarize {
-
-struct SpeakerBounds {
-  int num_speakers = 0;  // 0 = not set
-  int min_speakers = 0;
-  int max_speakers = 0;
-};
 
 struct BicClusteringConfig {
   // Weight of the BIC model-size penalty (1 = textbook BIC); larger merges more.

@@ -1,0 +1,73 @@
+// SpeakerDiarization.apply (pyannote.audio 3.1.1) after the networks: count, cluster, reconstruct,
+// binarize; plus 4.x's exclusive variant.
+#include "pipeline/diarize_pipeline.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "errors.h"
+#include "pipeline/binarize.h"
+#include "pipeline/embedding_masks.h"
+#include "pipeline/reconstruction.h"
+#include "pipeline/speaker_count.h"
+
+namespace diarize {
+
+void validate_speaker_options(const JobOptions& options) {
+  if (options.num_speakers < 0 || options.min_speakers < 0 || options.max_speakers < 0)
+    throw UsageError("speaker numbers must be positive");
+  if (options.num_speakers == 0 && options.min_speakers > 0 && options.max_speakers > 0 &&
+      options.min_speakers > options.max_speakers)
+    throw UsageError("min-speakers (" + std::to_string(options.min_speakers) + ") is larger than max-speakers (" +
+                     std::to_string(options.max_speakers) + ")");
+}
+
+Diarization diarize_from_segmentation(const ChunkFrames& segmentation, const std::vector<float>& embeddings,
+                                      int64_t dim, const JobOptions& options, const PipelineConfig& config) {
+  validate_speaker_options(options);
+  if (static_cast<int64_t>(embeddings.size()) != segmentation.num_chunks * segmentation.num_columns * dim)
+    throw std::invalid_argument("diarize_from_segmentation: embeddings must be [chunks, speakers, dim]");
+  const FrameGrid chunks = chunk_grid(config.chunking);
+
+  const SpeakerCount count = speaker_count(segmentation, chunks, config.frames);
+  // Upstream exits early, with an empty annotation, when nobody ever speaks.
+  if (count.max_count() == 0) return Diarization{};
+
+  const std::vector<uint8_t> active = active_speakers(segmentation);
+  const SpeakerBounds bounds{options.num_speakers, options.min_speakers, options.max_speakers};
+  ClusteringResult clusters = cluster_embeddings(embeddings, segmentation.num_chunks, segmentation.num_columns, dim,
+                                                 active, bounds, config.clustering);
+  for (size_t p = 0; p < active.size(); ++p)
+    if (!active[p]) clusters.hard_clusters[p] = -2;
+
+  // apply() caps the instantaneous count at max_speakers (num_speakers wins, unset = unbounded).
+  const int max_speakers = options.num_speakers ? options.num_speakers : options.max_speakers;
+  const std::vector<int> capped = cap_count(count.count, max_speakers);
+  const ChunkFrames clustered = clustered_segmentations(segmentation, clusters.hard_clusters);
+  const DiscreteDiarization discrete = to_discrete_diarization(clustered, capped, chunks, config.frames);
+  BinarizedDiarization regular = binarize(discrete.binary);
+
+  Diarization out;
+  if (options.exclusive) {
+    std::vector<int> at_most_one(capped);
+    for (int& c : at_most_one) c = std::min(c, 1);
+    const DiscreteDiarization exclusive = to_discrete_diarization(clustered, at_most_one, chunks, config.frames);
+    out = binarize_with_labels(exclusive.binary, regular.diarization.labels, regular.label_clusters);
+  } else {
+    out = std::move(regular.diarization);
+  }
+
+  if (options.return_centroids) {
+    // Labels made by count padding (more simultaneous speakers than clusters) get zero vectors.
+    for (const int64_t k : regular.label_clusters) {
+      std::vector<float> centroid(static_cast<size_t>(dim), 0.0f);
+      if (k < clusters.num_clusters)
+        std::copy_n(&clusters.centroids[static_cast<size_t>(k * dim)], dim, centroid.begin());
+      out.centroids.push_back(std::move(centroid));
+    }
+  }
+  return out;
+}
+
+}  // namespace diarize

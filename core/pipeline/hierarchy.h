@@ -1,0 +1,33 @@
+// scipy.cluster.hierarchy as pyannote 3.1 uses it: linkage(method="centroid", metric="euclidean")
+// and fcluster(criterion="distance"), reproduced merge for merge (order and tie-breaking included),
+// because the clustering's dendrogram re-cut walks the merges by index.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace diarize {
+
+// One row of scipy's linkage matrix Z.
+struct Merge {
+  int64_t left = 0;   // cluster ids: < n are observations, n + k is the cluster made by merge k
+  int64_t right = 0;  // left < right
+  double distance = 0.0;
+  int64_t size = 0;   // observations in the new cluster
+};
+
+// Centroid linkage of `num_points` rows of `dim` doubles (row-major), n >= 2. scipy 1.10 runs its
+// generic algorithm (_hierarchy.pyx::fast_linkage, Muellner's "generic clustering algorithm": a
+// heap of per-cluster lower bounds to the nearest neighbour with a higher index) for centroid, and
+// updates distances with d(z, x+y) = sqrt((nx d(z,x)^2 + ny d(z,y)^2 - nx ny d(x,y)^2/(nx+ny)) /
+// (nx+ny)). The rows are NOT re-sorted by distance (centroid linkage can have inversions), and
+// ties go to the lowest index the heap and the forward scans find first.
+// Memory: n(n-1)/2 doubles, like scipy's condensed matrix.
+std::vector<Merge> centroid_linkage(const std::vector<double>& points, int64_t num_points, int64_t dim);
+
+// fcluster(Z, cutoff, criterion="distance"): flat cluster numbers 1.. for each observation, in
+// scipy's numbering (pre-order walk from the root; a subtree whose maximum merge height is
+// <= cutoff is one cluster).
+std::vector<int> fcluster_distance(const std::vector<Merge>& linkage, double cutoff);
+
+}  // namespace diarize
