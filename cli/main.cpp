@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "run_command.h"
 #include "run_options.h"
+#include "score_command.h"
 
 using namespace diarize;
 
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
   CLI::App app{"diarize: who spoke when. Prints RTTM (or JSON) speaker turns for each audio input.", "diarize"};
   app.set_version_flag("--version", std::string("diarize ") + DIARIZE_VERSION);
   add_run_options(app, options, format);
+  ScoreOptions score_options;
+  CLI::App* score = add_score_command(app, score_options);
 
   try {
     app.parse(argc, argv);
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (score->parsed()) return run_score(score_options);
     options.format = format == "json" ? OutputFormat::kJson : OutputFormat::kRttm;
     return run_diarization(options);
   } catch (const UsageError& e) {

@@ -1,0 +1,21 @@
+// Optimal one-to-one assignment (Hungarian / Kuhn-Munkres) on rectangular matrices of doubles:
+// maps reference speakers to hypothesis speakers for DER (most overlap) and JER (least error).
+#pragma once
+
+#include <vector>
+
+namespace diarize {
+
+// rows x cols matrix, row-major as nested vectors; every row has the same length.
+using Matrix = std::vector<std::vector<double>>;
+
+// The assignment of min(rows, cols) pairs, no row or column used twice, minimising the sum of
+// `cost[row][col]` over the pairs. Returns, for each row, its column or -1 (more rows than
+// columns). O(n^2 m) with n = min(rows, cols), m = max(rows, cols). Throws std::invalid_argument
+// on ragged rows or non-finite entries.
+std::vector<int> min_cost_assignment(const Matrix& cost);
+
+// Same, maximising the sum of `weight[row][col]` (e.g. overlap time).
+std::vector<int> max_weight_assignment(const Matrix& weight);
+
+}  // namespace diarize
