@@ -29,8 +29,8 @@ double delta_bic(const GaussianStats& a, const GaussianStats& b, const BicCluste
 
 // Cluster index (0..K-1, numbered by first appearance) of every track. `clean` are the statistics
 // used for merging, `active` (same size) the fallback used to place tracks with too few clean
-// frames; `chunks[k]` are the chunks of track k (cannot-links). Everything goes to cluster 0 when
-// no track is long enough or at most one speaker is allowed.
+// frames; `chunks[k]` are the chunks of track k (cannot-links). When no track is long enough the
+// longest one seeds the first cluster; at most one speaker allowed puts everything in cluster 0.
 std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
                                 const std::vector<GaussianStats>& active,
                                 const std::vector<std::vector<int>>& chunks,

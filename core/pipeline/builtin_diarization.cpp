@@ -26,12 +26,13 @@ Diarization diarize_with_builtin_embedding(const ChunkFrames& segmentation, cons
                                            size_t num_samples, const JobOptions& options,
                                            const PipelineConfig& config, const BuiltinEmbeddingConfig& builtin) {
   validate_speaker_options(options);
+  const ChunkSegmentation view = segmentation_view(segmentation, config.chunking);  // checks the shape
   const SpeakerCount count = speaker_count(segmentation, chunk_grid(config.chunking), config.frames);
   if (count.max_count() == 0) return Diarization{};
 
   const SpeakerBounds bounds{options.num_speakers, options.min_speakers, options.max_speakers};
   const BuiltinClusters clusters = cluster_with_builtin_embedding(
-      samples, num_samples, segmentation_view(segmentation, config.chunking), bounds, builtin);
+      samples, num_samples, view, bounds, builtin);
   const int64_t dim = builtin.mfcc.num_cepstra;
   std::vector<float> centroids;
   for (const auto& c : clusters.centroids) centroids.insert(centroids.end(), c.begin(), c.end());
