@@ -57,8 +57,15 @@ void cholesky_solve(const std::vector<double>& l, int d, std::vector<double>& b)
   }
 }
 
-// Mean log-likelihood per frame (without the 2*pi constant) of the frames summarised by `x`
-// under the Gaussian fitted to `model`.
+struct Cluster {
+  GaussianStats stats;
+  std::vector<int> chunks;  // sorted
+  double log_det = 0.0;
+  bool alive = true;
+};
+
+}  // namespace
+
 double mean_log_likelihood(const GaussianStats& x, const GaussianStats& model, double floor) {
   const int d = model.dim();
   std::vector<double> l = model.covariance(floor);
@@ -81,15 +88,6 @@ double mean_log_likelihood(const GaussianStats& x, const GaussianStats& model, d
   for (int i = 0; i < d; ++i) mahalanobis += diff[i] * solved[i];
   return -0.5 * (log_det_from_cholesky(l, d) + trace + mahalanobis);
 }
-
-struct Cluster {
-  GaussianStats stats;
-  std::vector<int> chunks;  // sorted
-  double log_det = 0.0;
-  bool alive = true;
-};
-
-}  // namespace
 
 double delta_bic(const GaussianStats& a, const GaussianStats& b, const BicClusteringConfig& config) {
   GaussianStats both = a;

@@ -27,6 +27,10 @@ struct BicClusteringConfig {
 // delta-BIC of merging two sets of frames: > 0 keeps them apart.
 double delta_bic(const GaussianStats& a, const GaussianStats& b, const BicClusteringConfig& config);
 
+// Mean log-likelihood per frame (without the 2*pi term) of the frames summarised by `x` under the
+// full-covariance Gaussian fitted to `model` (covariance floored as above).
+double mean_log_likelihood(const GaussianStats& x, const GaussianStats& model, double floor);
+
 // Cluster index (0..K-1, numbered by first appearance) of every track. `clean` are the statistics
 // used for merging, `active` (same size) the fallback used to place tracks with too few clean
 // frames; `chunks[k]` are the chunks of track k (cannot-links). When no track is long enough the

@@ -43,6 +43,23 @@ BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
     pooled[cluster_of[k]].merge(clean[k]);
     pooled_active[cluster_of[k]].merge(active[k]);
   }
+  if (out.num_clusters > 1 &&
+      refine_member_clusters(features, activity, pooled, config.refinement, out.hard_clusters) > 0) {
+    // Renumber by first appearance (a cluster may have lost all its members).
+    std::vector<int> renumber(out.num_clusters, -1);
+    int next = 0;
+    for (int& k : out.hard_clusters) {
+      if (k < 0) continue;
+      if (renumber[k] < 0) renumber[k] = next++;
+      k = renumber[k];
+    }
+    std::vector<GaussianStats> kept(next, GaussianStats(features.dim)), kept_active(next, GaussianStats(features.dim));
+    for (int k = 0; k < out.num_clusters; ++k)
+      if (renumber[k] >= 0) { kept[renumber[k]] = pooled[k]; kept_active[renumber[k]] = pooled_active[k]; }
+    pooled = std::move(kept);
+    pooled_active = std::move(kept_active);
+    out.num_clusters = next;
+  }
   for (int c = 0; c < out.num_clusters; ++c) {
     const std::vector<double> mean = pooled[c].count > 0 ? pooled[c].mean() : pooled_active[c].mean();
     out.centroids.emplace_back(mean.begin(), mean.end());

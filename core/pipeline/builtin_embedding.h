@@ -11,6 +11,7 @@
 #include "pipeline/builtin_activity.h"
 #include "pipeline/builtin_clustering.h"
 #include "pipeline/builtin_features.h"
+#include "pipeline/builtin_refinement.h"
 #include "pipeline/builtin_stitching.h"
 
 namespace diarize {
@@ -19,6 +20,7 @@ struct BuiltinEmbeddingConfig {
   MfccConfig mfcc;
   StitchConfig stitch;
   BicClusteringConfig clustering;
+  RefinementConfig refinement;
 };
 
 struct BuiltinClusters {

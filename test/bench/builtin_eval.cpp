@@ -147,6 +147,8 @@ int main(int argc, char** argv) {
     else if (a == "--cepstra") config.mfcc.num_cepstra = std::stoi(next());
     else if (a == "--mel") config.mfcc.num_mel_bands = std::stoi(next());
     else if (a == "--no-cannot-link") config.clustering.use_cannot_links = false;
+    else if (a == "--no-refine") config.refinement.enabled = false;
+    else if (a == "--refine-frames") config.refinement.min_member_frames = std::stoi(next());
     else if (a == "--seg-cache") seg_cache = next();
     else if (a == "--oracle-labels") oracle_labels = true;
     else if (a == "--oracle-tracks") oracle_tracks = true;
@@ -170,7 +172,12 @@ int main(int argc, char** argv) {
     if (seg_cache.empty()) {
       seg = oracle_segmentation(ref, num_chunks);
     } else {
-      const auto tensors = read_safetensors(seg_cache + "/" + uri + ".safetensors");
+      const std::string cached = seg_cache + "/" + uri + ".safetensors";
+      if (!std::ifstream(cached)) {
+        std::printf("%-20s (skipped: no cached segmentation)\n", uri.c_str());
+        continue;
+      }
+      const auto tensors = read_safetensors(cached);
       const TensorData& t = tensors.at("segmentation");
       num_chunks = static_cast<int>(t.shape.at(0));
       seg = t.to_f32();
