@@ -11,12 +11,12 @@ namespace diarize {
 
 struct StitchConfig {
   // Chunks up to this many steps apart are compared (1: neighbours, which share 9 s).
-  int max_chunk_distance = 2;
+  int max_chunk_distance = 1;
   // A link needs this many shared active feature frames (10 ms each) ...
   int min_shared_frames = 10;
   // ... and an intersection over union of the two speakers' activity inside the common region
   // of at least this.
-  double min_agreement = 0.5;
+  double min_agreement = 0.7;
 };
 
 struct Tracks {
