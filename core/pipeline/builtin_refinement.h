@@ -19,6 +19,8 @@ struct RefinementConfig {
   // Clusters with fewer clean frames than this are never proposed (their Gaussian is unreliable).
   int min_cluster_frames = 100;
   double covariance_floor = 1e-3;
+  // Passes; after the first, each cluster is re-estimated from the members it holds.
+  int iterations = 1;
 };
 
 // hard_clusters [num_chunks * num_local] (-2 inactive) is updated in place; `clusters` are the
