@@ -40,11 +40,18 @@ Diarization diarize_from_segmentation(const ChunkFrames& segmentation, const std
                                                  active, bounds, config.clustering);
   for (size_t p = 0; p < active.size(); ++p)
     if (!active[p]) clusters.hard_clusters[p] = -2;
+  return diarize_from_clusters(segmentation, count, clusters.hard_clusters, clusters.centroids, dim, options, config);
+}
 
+Diarization diarize_from_clusters(const ChunkFrames& segmentation, const SpeakerCount& count,
+                                  const std::vector<int>& hard_clusters, const std::vector<float>& centroids,
+                                  int64_t dim, const JobOptions& options, const PipelineConfig& config) {
+  const FrameGrid chunks = chunk_grid(config.chunking);
+  const int64_t num_clusters = dim > 0 ? static_cast<int64_t>(centroids.size()) / dim : 0;
   // apply() caps the instantaneous count at max_speakers (num_speakers wins, unset = unbounded).
   const int max_speakers = options.num_speakers ? options.num_speakers : options.max_speakers;
   const std::vector<int> capped = cap_count(count.count, max_speakers);
-  const ChunkFrames clustered = clustered_segmentations(segmentation, clusters.hard_clusters);
+  const ChunkFrames clustered = clustered_segmentations(segmentation, hard_clusters);
   const DiscreteDiarization discrete = to_discrete_diarization(clustered, capped, chunks, config.frames);
   BinarizedDiarization regular = binarize(discrete.binary);
 
@@ -62,8 +69,8 @@ Diarization diarize_from_segmentation(const ChunkFrames& segmentation, const std
     // Labels made by count padding (more simultaneous speakers than clusters) get zero vectors.
     for (const int64_t k : regular.label_clusters) {
       std::vector<float> centroid(static_cast<size_t>(dim), 0.0f);
-      if (k < clusters.num_clusters)
-        std::copy_n(&clusters.centroids[static_cast<size_t>(k * dim)], dim, centroid.begin());
+      if (k < num_clusters)
+        std::copy_n(&centroids[static_cast<size_t>(k * dim)], dim, centroid.begin());
       out.centroids.push_back(std::move(centroid));
     }
   }

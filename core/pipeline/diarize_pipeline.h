@@ -13,6 +13,7 @@
 #include "pipeline/chunking.h"
 #include "pipeline/clustering.h"
 #include "pipeline/frame_grid.h"
+#include "pipeline/speaker_count.h"
 
 namespace diarize {
 
@@ -32,5 +33,12 @@ void validate_speaker_options(const JobOptions& options);
 // each label's cluster, zeros for a label made by count padding) when options.return_centroids.
 Diarization diarize_from_segmentation(const ChunkFrames& segmentation, const std::vector<float>& embeddings,
                                       int64_t dim, const JobOptions& options, const PipelineConfig& config = {});
+
+// The second half of the above, shared with the built-in embedding (pipeline/builtin_diarization.h):
+// from the hard cluster of every (chunk, local speaker) [C, S] (-2 inactive) and the centroids
+// [K, dim] to the diarization (count capping, reconstruction, binarize, exclusive, centroids).
+Diarization diarize_from_clusters(const ChunkFrames& segmentation, const SpeakerCount& count,
+                                  const std::vector<int>& hard_clusters, const std::vector<float>& centroids,
+                                  int64_t dim, const JobOptions& options, const PipelineConfig& config = {});
 
 }  // namespace diarize

@@ -1,0 +1,230 @@
+// Delta-BIC agglomerative clustering with cannot-links and speaker-count bounds.
+#include "pipeline/builtin_clustering.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "pipeline/builtin_stitching.h"
+
+namespace diarize {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// In-place Cholesky (lower) of a symmetric positive-definite matrix; false if it is not.
+bool cholesky(std::vector<double>& a, int d) {
+  for (int j = 0; j < d; ++j) {
+    double diag = a[static_cast<size_t>(j) * d + j];
+    for (int k = 0; k < j; ++k) diag -= a[static_cast<size_t>(j) * d + k] * a[static_cast<size_t>(j) * d + k];
+    if (!(diag > 0.0)) return false;
+    const double l = std::sqrt(diag);
+    a[static_cast<size_t>(j) * d + j] = l;
+    for (int i = j + 1; i < d; ++i) {
+      double v = a[static_cast<size_t>(i) * d + j];
+      for (int k = 0; k < j; ++k) v -= a[static_cast<size_t>(i) * d + k] * a[static_cast<size_t>(j) * d + k];
+      a[static_cast<size_t>(i) * d + j] = v / l;
+    }
+  }
+  return true;
+}
+
+double log_det_from_cholesky(const std::vector<double>& l, int d) {
+  double s = 0.0;
+  for (int i = 0; i < d; ++i) s += std::log(l[static_cast<size_t>(i) * d + i]);
+  return 2.0 * s;
+}
+
+double log_det_covariance(const GaussianStats& stats, double floor) {
+  const int d = stats.dim();
+  std::vector<double> cov = stats.covariance(floor);
+  if (!cholesky(cov, d)) return kInf;
+  return log_det_from_cholesky(cov, d);
+}
+
+// Solves L L^T x = b in place.
+void cholesky_solve(const std::vector<double>& l, int d, std::vector<double>& b) {
+  for (int i = 0; i < d; ++i) {
+    double v = b[i];
+    for (int k = 0; k < i; ++k) v -= l[static_cast<size_t>(i) * d + k] * b[k];
+    b[i] = v / l[static_cast<size_t>(i) * d + i];
+  }
+  for (int i = d - 1; i >= 0; --i) {
+    double v = b[i];
+    for (int k = i + 1; k < d; ++k) v -= l[static_cast<size_t>(k) * d + i] * b[k];
+    b[i] = v / l[static_cast<size_t>(i) * d + i];
+  }
+}
+
+struct Cluster {
+  GaussianStats stats;
+  std::vector<int> chunks;  // sorted
+  double log_det = 0.0;
+  bool alive = true;
+};
+
+}  // namespace
+
+double mean_log_likelihood(const GaussianStats& x, const GaussianStats& model, double floor) {
+  const int d = model.dim();
+  std::vector<double> l = model.covariance(floor);
+  if (!cholesky(l, d) || x.count <= 0.0) return -kInf;
+  const std::vector<double> mu = model.mean();
+  const std::vector<double> mx = x.mean();
+  const std::vector<double> cx = x.covariance(0.0);
+  double trace = 0.0;
+  std::vector<double> column(d);
+  for (int j = 0; j < d; ++j) {
+    for (int i = 0; i < d; ++i) column[i] = cx[static_cast<size_t>(i) * d + j];
+    cholesky_solve(l, d, column);
+    trace += column[j];
+  }
+  std::vector<double> diff(d);
+  for (int i = 0; i < d; ++i) diff[i] = mx[i] - mu[i];
+  std::vector<double> solved = diff;
+  cholesky_solve(l, d, solved);
+  double mahalanobis = 0.0;
+  for (int i = 0; i < d; ++i) mahalanobis += diff[i] * solved[i];
+  return -0.5 * (log_det_from_cholesky(l, d) + trace + mahalanobis);
+}
+
+double delta_bic(const GaussianStats& a, const GaussianStats& b, const BicClusteringConfig& config) {
+  GaussianStats both = a;
+  both.merge(b);
+  const int d = a.dim();
+  const double n = both.count;
+  const double fit = 0.5 * (n * log_det_covariance(both, config.covariance_floor) -
+                            a.count * log_det_covariance(a, config.covariance_floor) -
+                            b.count * log_det_covariance(b, config.covariance_floor));
+  const double num_parameters = d + 0.5 * d * (d + 1);
+  return fit - config.penalty_weight * 0.5 * num_parameters * std::log(n);
+}
+
+std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
+                                const std::vector<GaussianStats>& active,
+                                const std::vector<std::vector<int>>& chunks,
+                                const SpeakerBounds& bounds, const BicClusteringConfig& config) {
+  const int num_tracks = static_cast<int>(clean.size());
+  if (active.size() != clean.size() || chunks.size() != clean.size())
+    throw std::invalid_argument("cluster_tracks: inconsistent track counts");
+  if (bounds.num_speakers < 0 || bounds.min_speakers < 0 || bounds.max_speakers < 0)
+    throw std::invalid_argument("speaker bounds must not be negative");
+  std::vector<int> cluster_of(num_tracks, 0);
+  if (num_tracks == 0) return cluster_of;
+
+  const int min_k = std::max(1, bounds.num_speakers ? bounds.num_speakers : bounds.min_speakers);
+  const int max_k = bounds.num_speakers ? bounds.num_speakers
+                                        : (bounds.max_speakers ? bounds.max_speakers : num_tracks);
+  if (max_k < 2) return cluster_of;
+
+  // Long tracks seed the clusters; with fewer long tracks than the lower bound asks for, the
+  // longest short ones are promoted.
+  std::vector<int> order(num_tracks);
+  for (int k = 0; k < num_tracks; ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int x, int y) { return clean[x].count > clean[y].count; });
+  std::vector<int> seeds;
+  for (int k : order)
+    if (clean[k].count >= config.min_track_frames || (static_cast<int>(seeds.size()) < min_k && clean[k].count > 0))
+      seeds.push_back(k);
+  if (seeds.empty()) return cluster_of;
+
+  std::vector<Cluster> clusters;
+  std::vector<int> seed_cluster(num_tracks, -1);
+  for (int k : seeds) {
+    seed_cluster[k] = static_cast<int>(clusters.size());
+    clusters.push_back({clean[k], chunks[k], log_det_covariance(clean[k], config.covariance_floor), true});
+  }
+  const int n = static_cast<int>(clusters.size());
+  const int d = clean[0].dim();
+  const double num_parameters = d + 0.5 * d * (d + 1);
+  auto pair_cost = [&](int i, int j) {
+    if (config.use_cannot_links && share_a_chunk(clusters[i].chunks, clusters[j].chunks)) return kInf;
+    GaussianStats both = clusters[i].stats;
+    both.merge(clusters[j].stats);
+    const double total = both.count;
+    return 0.5 * (total * log_det_covariance(both, config.covariance_floor) -
+                  clusters[i].stats.count * clusters[i].log_det -
+                  clusters[j].stats.count * clusters[j].log_det) -
+           config.penalty_weight * 0.5 * num_parameters * std::log(total);
+  };
+  std::vector<double> cost(static_cast<size_t>(n) * n, kInf);
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) cost[static_cast<size_t>(i) * n + j] = cost[static_cast<size_t>(j) * n + i] = pair_cost(i, j);
+
+  int alive = n;
+  while (alive > 1) {
+    double best = kInf;
+    int bi = -1, bj = -1;
+    for (int i = 0; i < n; ++i) {
+      if (!clusters[i].alive) continue;
+      for (int j = i + 1; j < n; ++j) {
+        if (!clusters[j].alive) continue;
+        const double c = cost[static_cast<size_t>(i) * n + j];
+        if (c < best) { best = c; bi = i; bj = j; }
+      }
+    }
+    if (bi < 0) break;  // only cannot-linked pairs remain
+    const bool must_merge = alive > max_k;
+    const bool may_merge = alive > min_k;
+    if (!must_merge && (!may_merge || best >= 0.0)) break;
+    clusters[bi].stats.merge(clusters[bj].stats);
+    std::vector<int> merged;
+    std::merge(clusters[bi].chunks.begin(), clusters[bi].chunks.end(), clusters[bj].chunks.begin(),
+               clusters[bj].chunks.end(), std::back_inserter(merged));
+    clusters[bi].chunks = std::move(merged);
+    clusters[bi].log_det = log_det_covariance(clusters[bi].stats, config.covariance_floor);
+    clusters[bj].alive = false;
+    for (int k = 0; k < n; ++k) {
+      if (!clusters[k].alive || k == bi) continue;
+      cost[static_cast<size_t>(bi) * n + k] = cost[static_cast<size_t>(k) * n + bi] = pair_cost(bi, k);
+    }
+    --alive;
+    for (int k = 0; k < n; ++k)
+      if (k != bj) cost[static_cast<size_t>(bj) * n + k] = cost[static_cast<size_t>(k) * n + bj] = kInf;
+    for (int i = 0; i < num_tracks; ++i)
+      if (seed_cluster[i] == bj) seed_cluster[i] = bi;
+  }
+
+  // Remaining short tracks go to the best-explaining cluster they are not cannot-linked with
+  // (or the best overall if all are).
+  std::vector<int> raw(num_tracks, -1);
+  for (int k = 0; k < num_tracks; ++k) raw[k] = seed_cluster[k];
+  for (int k : order) {
+    if (raw[k] >= 0) continue;
+    const GaussianStats& evidence = clean[k].count > 0 ? clean[k] : active[k];
+    double best_free = -kInf, best_any = -kInf;
+    int free_cluster = -1, any_cluster = -1;
+    for (int c = 0; c < static_cast<int>(clusters.size()); ++c) {
+      if (!clusters[c].alive) continue;
+      const double ll = mean_log_likelihood(evidence, clusters[c].stats, config.covariance_floor);
+      if (any_cluster < 0 || ll > best_any) { best_any = ll; any_cluster = c; }
+      if (config.use_cannot_links && share_a_chunk(clusters[c].chunks, chunks[k])) continue;
+      if (free_cluster < 0 || ll > best_free) { best_free = ll; free_cluster = c; }
+    }
+    int chosen = free_cluster >= 0 ? free_cluster : any_cluster;
+    if (free_cluster < 0 && alive < max_k) {
+      // It speaks in a chunk beside every known speaker: someone new, however briefly heard.
+      clusters.push_back({evidence, {}, log_det_covariance(evidence, config.covariance_floor), true});
+      chosen = static_cast<int>(clusters.size()) - 1;
+      ++alive;
+    }
+    raw[k] = chosen;
+    std::vector<int> merged;
+    std::merge(clusters[chosen].chunks.begin(), clusters[chosen].chunks.end(), chunks[k].begin(),
+               chunks[k].end(), std::back_inserter(merged));
+    clusters[chosen].chunks = std::move(merged);
+  }
+
+  // Number clusters by first appearance in track order (tracks are numbered in time order).
+  std::vector<int> renumber(clusters.size(), -1);
+  int next = 0;
+  for (int k = 0; k < num_tracks; ++k) {
+    if (renumber[raw[k]] < 0) renumber[raw[k]] = next++;
+    cluster_of[k] = renumber[raw[k]];
+  }
+  return cluster_of;
+}
+
+}  // namespace diarize

@@ -1,0 +1,70 @@
+// Wiring of the built-in embedding stages; each stage lives in its own file.
+#include "pipeline/builtin_embedding.h"
+
+#include <algorithm>
+
+#include "pipeline/builtin_statistics.h"
+
+namespace diarize {
+
+BuiltinClusters cluster_with_builtin_embedding(const float* samples, size_t num_samples,
+                                               const ChunkSegmentation& segmentation,
+                                               const SpeakerBounds& bounds,
+                                               const BuiltinEmbeddingConfig& config) {
+  const FeatureMatrix features = compute_mfcc(samples, num_samples, config.mfcc);
+  return cluster_builtin_features(features, segmentation, bounds, config);
+}
+
+BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
+                                         const ChunkSegmentation& segmentation,
+                                         const SpeakerBounds& bounds,
+                                         const BuiltinEmbeddingConfig& config) {
+  const ChunkActivity activity = project_segmentation(segmentation, features.num_frames,
+                                                      features.frame_shift_s, features.frame_length_s);
+  const Tracks tracks = stitch_local_speakers(activity, config.stitch);
+  const std::vector<int> frame_track = assign_clean_frames(activity, tracks);
+  const std::vector<GaussianStats> clean = track_statistics(features, frame_track, tracks.num_tracks);
+  const std::vector<GaussianStats> active = track_active_statistics(features, activity, tracks);
+  const std::vector<int> cluster_of = cluster_tracks(clean, active, tracks.chunks, bounds, config.clustering);
+
+  BuiltinClusters out;
+  out.num_chunks = segmentation.num_chunks;
+  out.num_local = segmentation.num_local;
+  out.num_tracks = tracks.num_tracks;
+  out.track_of = tracks.track_of;
+  out.hard_clusters.assign(tracks.track_of.size(), -2);
+  for (size_t i = 0; i < tracks.track_of.size(); ++i)
+    if (tracks.track_of[i] >= 0) out.hard_clusters[i] = cluster_of[tracks.track_of[i]];
+  for (int k : cluster_of) out.num_clusters = std::max(out.num_clusters, k + 1);
+
+  std::vector<GaussianStats> pooled(out.num_clusters, GaussianStats(features.dim));
+  std::vector<GaussianStats> pooled_active(out.num_clusters, GaussianStats(features.dim));
+  for (int k = 0; k < tracks.num_tracks; ++k) {
+    pooled[cluster_of[k]].merge(clean[k]);
+    pooled_active[cluster_of[k]].merge(active[k]);
+  }
+  if (out.num_clusters > 1 &&
+      refine_member_clusters(features, activity, pooled, config.refinement, out.hard_clusters) > 0) {
+    // Renumber by first appearance (a cluster may have lost all its members).
+    std::vector<int> renumber(out.num_clusters, -1);
+    int next = 0;
+    for (int& k : out.hard_clusters) {
+      if (k < 0) continue;
+      if (renumber[k] < 0) renumber[k] = next++;
+      k = renumber[k];
+    }
+    std::vector<GaussianStats> kept(next, GaussianStats(features.dim)), kept_active(next, GaussianStats(features.dim));
+    for (int k = 0; k < out.num_clusters; ++k)
+      if (renumber[k] >= 0) { kept[renumber[k]] = pooled[k]; kept_active[renumber[k]] = pooled_active[k]; }
+    pooled = std::move(kept);
+    pooled_active = std::move(kept_active);
+    out.num_clusters = next;
+  }
+  for (int c = 0; c < out.num_clusters; ++c) {
+    const std::vector<double> mean = pooled[c].count > 0 ? pooled[c].mean() : pooled_active[c].mean();
+    out.centroids.emplace_back(mean.begin(), mean.end());
+  }
+  return out;
+}
+
+}  // namespace diarize

@@ -1,0 +1,239 @@
+// Accuracy harness of the built-in embedding: runs its clustering on files with reference RTTMs
+// and prints DER per file and over the corpus. The segmentation is either an oracle one built
+// from the reference (up to 3 reference speakers per chunk as local speakers, at most 2 per
+// frame, like the powerset model) or a cached real segmentation (--seg-cache DIR holding
+// <uri>.safetensors with a `segmentation` [C,589,3] tensor). Reconstruction follows 3.1 (count
+// = rounded mean local count, top-count clusters per frame) through the shared pipeline code, and
+// DER is the project's md-eval scorer (scoring/der.h) over the whole file.
+//
+// Usage: builtin_eval [options] MANIFEST   (MANIFEST lines: "<uri> <wav> <rttm>")
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "audio/audio_decoder.h"
+#include "formats/safetensors.h"
+#include "output/rttm.h"
+#include "pipeline/builtin_embedding.h"
+#include "pipeline/diarize_pipeline.h"
+#include "scoring/der.h"
+
+using namespace diarize;
+
+namespace {
+
+constexpr int kFrames = 589;
+constexpr int kLocal = 3;
+constexpr double kChunkS = 10.0;
+constexpr double kStepS = 1.0;
+constexpr double kFrameS = kChunkS / kFrames;
+
+int num_chunks_for(size_t num_samples) {
+  const size_t window = 160000, step = 16000;
+  int full = num_samples < window ? 0 : static_cast<int>((num_samples - window) / step + 1);
+  const bool padded = num_samples < window || (num_samples - window) % step > 0;
+  return full + (padded ? 1 : 0);
+}
+
+struct Reference {
+  std::vector<std::string> speakers;
+  std::vector<std::vector<std::pair<double, double>>> turns;  // per speaker
+  bool active(int k, double t) const {
+    for (const auto& [a, b] : turns[k])
+      if (t >= a && t < b) return true;
+    return false;
+  }
+};
+
+Reference load_reference(const std::string& rttm, const std::string& uri) {
+  Reference ref;
+  std::map<std::string, int> index;
+  for (const RttmTurn& turn : read_rttm_file(rttm)) {
+    if (turn.uri != uri) continue;
+    auto it = index.find(turn.speaker);
+    if (it == index.end()) {
+      it = index.emplace(turn.speaker, static_cast<int>(ref.speakers.size())).first;
+      ref.speakers.push_back(turn.speaker);
+      ref.turns.emplace_back();
+    }
+    ref.turns[it->second].push_back({turn.start_s, turn.end_s()});
+  }
+  return ref;
+}
+
+std::vector<float> oracle_segmentation(const Reference& ref, int num_chunks) {
+  std::vector<float> seg(static_cast<size_t>(num_chunks) * kFrames * kLocal, 0.0f);
+  const int n = static_cast<int>(ref.speakers.size());
+  for (int c = 0; c < num_chunks; ++c) {
+    std::vector<std::pair<int, int>> frames_of;  // (active frames, speaker)
+    std::vector<std::vector<bool>> act(n, std::vector<bool>(kFrames));
+    for (int k = 0; k < n; ++k) {
+      int count = 0;
+      for (int j = 0; j < kFrames; ++j) {
+        act[k][j] = ref.active(k, c * kStepS + (j + 0.5) * kFrameS);
+        count += act[k][j];
+      }
+      if (count > 0) frames_of.push_back({-count, k});
+    }
+    std::sort(frames_of.begin(), frames_of.end());
+    if (frames_of.size() > kLocal) frames_of.resize(kLocal);
+    for (int j = 0; j < kFrames; ++j) {
+      int on = 0;
+      for (size_t s = 0; s < frames_of.size(); ++s) {
+        if (!act[frames_of[s].second][j] || on == 2) continue;
+        seg[(static_cast<size_t>(c) * kFrames + j) * kLocal + s] = 1.0f;
+        ++on;
+      }
+    }
+  }
+  return seg;
+}
+
+FileScore score_clusters(const std::string& uri, const std::vector<RttmTurn>& reference, const ChunkFrames& seg,
+                         const std::vector<int>& hard, double duration_s, const ScoringOptions& scoring) {
+  const PipelineConfig config;
+  const SpeakerCount count = speaker_count(seg, chunk_grid(config.chunking), config.frames);
+  int k = 0;
+  for (int h : hard) k = std::max(k, h + 1);
+  const Diarization d = diarize_from_clusters(seg, count, hard, std::vector<float>(k, 0.0f), 1, JobOptions{}, config);
+  std::vector<RttmTurn> hyp;
+  for (const SpeakerTurn& t : d.turns) hyp.push_back({uri, 1, t.start_s, t.end_s - t.start_s, d.labels[t.speaker]});
+  const std::vector<TimeRegion> uem{{0.0, duration_s}};
+  return score_file(uri, reference, hyp, &uem, scoring);
+}
+
+// Oracle: each (chunk, local) labelled with the reference speaker it overlaps most.
+std::vector<int> oracle_clusters(const std::vector<float>& seg, int num_chunks, const Reference& ref, int* num_clusters) {
+  std::vector<int> hard(static_cast<size_t>(num_chunks) * kLocal, -2);
+  const int nr = static_cast<int>(ref.speakers.size());
+  for (int c = 0; c < num_chunks; ++c)
+    for (int s = 0; s < kLocal; ++s) {
+      std::vector<int> votes(nr, 0);
+      bool any = false;
+      for (int j = 0; j < kFrames; ++j) {
+        if (seg[(static_cast<size_t>(c) * kFrames + j) * kLocal + s] < 0.5f) continue;
+        any = true;
+        for (int k = 0; k < nr; ++k) votes[k] += ref.active(k, c * kStepS + (j + 0.5) * kFrameS);
+      }
+      if (any) hard[static_cast<size_t>(c) * kLocal + s] =
+          nr ? static_cast<int>(std::max_element(votes.begin(), votes.end()) - votes.begin()) : 0;
+    }
+  *num_clusters = std::max(1, nr);
+  return hard;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  BuiltinEmbeddingConfig config;
+  std::string manifest, seg_cache;
+  bool oracle_labels = false, oracle_tracks = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() { return std::string(argv[++i]); };
+    if (a == "--penalty") config.clustering.penalty_weight = std::stod(next());
+    else if (a == "--min-track-frames") config.clustering.min_track_frames = std::stoi(next());
+    else if (a == "--agreement") config.stitch.min_agreement = std::stod(next());
+    else if (a == "--shared-frames") config.stitch.min_shared_frames = std::stoi(next());
+    else if (a == "--chunk-distance") config.stitch.max_chunk_distance = std::stoi(next());
+    else if (a == "--cepstra") config.mfcc.num_cepstra = std::stoi(next());
+    else if (a == "--mel") config.mfcc.num_mel_bands = std::stoi(next());
+    else if (a == "--no-cannot-link") config.clustering.use_cannot_links = false;
+    else if (a == "--no-refine") config.refinement.enabled = false;
+    else if (a == "--refine-iterations") config.refinement.iterations = std::stoi(next());
+    else if (a == "--refine-frames") config.refinement.min_member_frames = std::stoi(next());
+    else if (a == "--seg-cache") seg_cache = next();
+    else if (a == "--oracle-labels") oracle_labels = true;
+    else if (a == "--oracle-tracks") oracle_tracks = true;
+    else manifest = a;
+  }
+  std::ifstream in(manifest);
+  if (!in) { std::cerr << "builtin_eval: cannot read manifest " << manifest << "\n"; return 2; }
+  std::vector<FileScore> corpus, corpus_one, corpus_forgiving;
+  std::string line;
+  std::printf("%-20s %5s %5s %6s | %7s %6s %6s %6s | %7s | %7s\n", "file", "ref", "hyp", "tracks",
+              "DER%", "miss", "fa", "conf", "1lab%", "c25so%");
+  double seconds = 0.0;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string uri, wav, rttm;
+    if (!(fields >> uri >> wav >> rttm) || uri[0] == '#') continue;
+    const DecodedAudio audio = decode_audio(wav);
+    const Reference ref = load_reference(rttm, uri);
+    int num_chunks = num_chunks_for(audio.samples.size());
+    std::vector<float> seg;
+    if (seg_cache.empty()) {
+      seg = oracle_segmentation(ref, num_chunks);
+    } else {
+      const std::string cached = seg_cache + "/" + uri + ".safetensors";
+      if (!std::ifstream(cached)) {
+        std::printf("%-20s (skipped: no cached segmentation)\n", uri.c_str());
+        continue;
+      }
+      const auto tensors = read_safetensors(cached);
+      const TensorData& t = tensors.at("segmentation");
+      num_chunks = static_cast<int>(t.shape.at(0));
+      seg = t.to_f32();
+    }
+    ChunkSegmentation view;
+    view.values = seg.data();
+    view.num_chunks = num_chunks;
+    const auto t0 = std::chrono::steady_clock::now();
+    BuiltinClusters result;
+    int num_clusters = 0;
+    std::vector<int> hard;
+    if (oracle_labels) {
+      hard = oracle_clusters(seg, num_chunks, ref, &num_clusters);
+    } else {
+      result = cluster_with_builtin_embedding(audio.samples.data(), audio.samples.size(), view, SpeakerBounds{}, config);
+      hard = result.hard_clusters;
+      num_clusters = result.num_clusters;
+      if (oracle_tracks) {
+        // Stitching ceiling: each track labelled with the reference speaker most of its members have.
+        int nr = 0;
+        const std::vector<int> member = oracle_clusters(seg, num_chunks, ref, &nr);
+        std::vector<std::vector<int>> votes(result.num_tracks, std::vector<int>(nr, 0));
+        for (size_t i = 0; i < member.size(); ++i)
+          if (result.track_of[i] >= 0) ++votes[result.track_of[i]][member[i]];
+        for (size_t i = 0; i < member.size(); ++i)
+          if (result.track_of[i] >= 0) {
+            const auto& v = votes[result.track_of[i]];
+            hard[i] = static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
+          }
+        num_clusters = nr;
+      }
+    }
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::vector<RttmTurn> reference;
+    for (const RttmTurn& t : read_rttm_file(rttm))
+      if (t.uri == uri) reference.push_back(t);
+    ChunkFrames frames(num_chunks, kFrames, kLocal);
+    frames.values = seg;
+    const FileScore s = score_clusters(uri, reference, frames, hard, audio.duration_s(), ScoringOptions{});
+    std::vector<int> one(hard);
+    for (int& k : one) if (k >= 0) k = 0;
+    const FileScore s1 = score_clusters(uri, reference, frames, one, audio.duration_s(), ScoringOptions{});
+    const FileScore sf = score_clusters(uri, reference, frames, hard, audio.duration_s(), ScoringOptions{0.25, true});
+    corpus.push_back(s);
+    corpus_one.push_back(s1);
+    corpus_forgiving.push_back(sf);
+    std::printf("%-20s %5zu %5d %6d | %7.2f %6.2f %6.2f %6.2f | %7.2f | %7.2f%s\n", uri.c_str(), ref.speakers.size(),
+                num_clusters, result.num_tracks, *der_percent(s), *missed_percent(s), *false_alarm_percent(s),
+                *confusion_percent(s), *der_percent(s1), der_percent(sf).value_or(0.0),
+                *der_percent(s) > *der_percent(s1) ? "  WORSE-THAN-ONE-LABEL" : "");
+  }
+  const FileScore c = sum_scores(corpus), c1 = sum_scores(corpus_one), cf = sum_scores(corpus_forgiving);
+  std::printf("%-20s %5s %5s %6s | %7.2f %6.2f %6.2f %6.2f | %7.2f | %7.2f\n", "CORPUS", "", "", "", *der_percent(c),
+              *missed_percent(c), *false_alarm_percent(c), *confusion_percent(c), *der_percent(c1),
+              der_percent(cf).value_or(0.0));
+  std::printf("clustering time %.3f s\n", seconds);
+  return 0;
+}

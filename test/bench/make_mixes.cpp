@@ -1,0 +1,187 @@
+// Mixes multi-speaker conversations (5-7 speakers by default) from the LibriSpeech clips with
+// exact reference RTTMs, deterministically (fixed seeds), for accuracy reports on more speakers
+// than the dev files have. Writes <out>/<uri>.wav (16 kHz int16), <uri>.rttm and manifest.txt
+// ("<uri> <wav> <rttm>" lines, the input of builtin_eval). Audio goes outside the repository.
+//
+// Usage: make_mixes LIBRISPEECH_DIR OUT_DIR [--set report|tune]
+//   report: 2 conversations each of 5, 6 and 7 speakers (reported, never tuned on)
+//   tune:   2 conversations each of 2..7 speakers from other seeds (allowed for tuning)
+//
+// Each turn is one utterance cut to 2-8 s, from a speaker other than the previous one, at an
+// RMS level within +-3 dB of the others; the gap to the previous turn is uniform in
+// [-0.6, 1.2] s (negative: the turns overlap). The reference turn is the clip without its
+// leading and trailing silence (10 ms frames more than 40 dB under the clip's loudest frame).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "audio/audio_decoder.h"
+
+namespace fs = std::filesystem;
+using namespace diarize;
+
+namespace {
+
+constexpr int kRate = 16000;
+
+struct Random {  // splitmix64: the same sequence on every platform
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform(double lo, double hi) { return lo + (hi - lo) * (next() >> 11) * (1.0 / 9007199254740992.0); }
+  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
+};
+
+void write_wav(const std::string& path, const std::vector<float>& x) {
+  std::ofstream out(path, std::ios::binary);
+  auto u32 = [&](uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
+  auto u16 = [&](uint16_t v) { out.write(reinterpret_cast<const char*>(&v), 2); };
+  const uint32_t data_bytes = static_cast<uint32_t>(x.size() * 2);
+  out.write("RIFF", 4); u32(36 + data_bytes); out.write("WAVE", 4);
+  out.write("fmt ", 4); u32(16); u16(1); u16(1); u32(kRate); u32(kRate * 2); u16(2); u16(16);
+  out.write("data", 4); u32(data_bytes);
+  for (float v : x) {
+    const int16_t s = static_cast<int16_t>(std::lrint(std::clamp(v, -1.0f, 1.0f) * 32767.0f));
+    out.write(reinterpret_cast<const char*>(&s), 2);
+  }
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+// [first, last) samples between the first and last 10 ms frame within 40 dB of the loudest.
+std::pair<size_t, size_t> speech_extent(const std::vector<float>& x) {
+  const size_t frame = kRate / 100;
+  std::vector<double> energy;
+  for (size_t i = 0; i + frame <= x.size(); i += frame) {
+    double e = 0;
+    for (size_t k = 0; k < frame; ++k) e += x[i + k] * x[i + k];
+    energy.push_back(e / frame);
+  }
+  if (energy.empty()) return {0, x.size()};
+  const double floor = *std::max_element(energy.begin(), energy.end()) * 1e-4;
+  size_t first = 0, last = energy.size();
+  while (first < energy.size() && energy[first] < floor) ++first;
+  while (last > first && energy[last - 1] < floor) --last;
+  return {first * frame, last * frame};
+}
+
+double rms(const std::vector<float>& x, size_t a, size_t b) {
+  double e = 0;
+  for (size_t i = a; i < b; ++i) e += x[i] * x[i];
+  return std::sqrt(e / std::max<size_t>(1, b - a));
+}
+
+void make_mix(const std::string& uri, const std::vector<std::string>& speakers,
+              const std::map<std::string, std::vector<std::string>>& clips, uint64_t seed,
+              int turns_per_speaker, const fs::path& out_dir, std::ofstream& manifest) {
+  Random rng{seed};
+  std::vector<float> mix;
+  std::vector<std::string> rttm;
+  std::map<std::string, size_t> next_clip;
+  int previous = -1;
+  double last_end_s = 0.5;  // leading silence
+  const int num_turns = turns_per_speaker * static_cast<int>(speakers.size());
+  // Every speaker gets the same number of turns, in a shuffled order without immediate repeats.
+  std::vector<int> order;
+  for (int t = 0; t < turns_per_speaker; ++t)
+    for (size_t k = 0; k < speakers.size(); ++k) order.push_back(static_cast<int>(k));
+  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+  for (size_t i = 1; i < order.size(); ++i)
+    if (order[i] == order[i - 1])
+      for (size_t j = i + 1; j < order.size(); ++j)
+        if (order[j] != order[i - 1] && (j + 1 >= order.size() || order[j + 1] != order[i]) && order[j - 1] != order[i]) {
+          std::swap(order[i], order[j]);
+          break;
+        }
+  for (int turn = 0; turn < num_turns; ++turn) {
+    const int k = order[turn];
+    const std::string& speaker = speakers[k];
+    const auto& list = clips.at(speaker);
+    const std::string& clip = list[next_clip[speaker]++ % list.size()];
+    std::vector<float> audio = decode_audio(clip).samples;
+    auto [first, last] = speech_extent(audio);
+    const double length_s = rng.uniform(2.0, 8.0);
+    last = std::min(last, first + static_cast<size_t>(length_s * kRate));
+    // Cut at a quiet point is not attempted: the reference ends exactly where the audio ends.
+    const double gain = std::pow(10.0, rng.uniform(-3.0, 3.0) / 20.0) * 0.05 / std::max(1e-6, rms(audio, first, last));
+    const double gap_s = turn == 0 ? 0.0 : rng.uniform(-0.6, 1.2);
+    double start_s = std::max(0.0, last_end_s + gap_s);
+    if (previous == k) start_s = last_end_s + 0.5;
+    const size_t offset = static_cast<size_t>(std::lround(start_s * kRate));
+    if (mix.size() < offset + (last - first)) mix.resize(offset + (last - first), 0.0f);
+    for (size_t i = first; i < last; ++i) mix[offset + i - first] += static_cast<float>(gain * audio[i]);
+    // The trimmed cut may still start or end on a quiet frame; re-measure on what was placed.
+    std::vector<float> placed(audio.begin() + first, audio.begin() + last);
+    auto [a, b] = speech_extent(placed);
+    const double onset_s = (offset + a) / static_cast<double>(kRate);
+    const double duration_s = (b - a) / static_cast<double>(kRate);
+    char line[256];
+    std::snprintf(line, sizeof line, "SPEAKER %s 1 %.3f %.3f <NA> <NA> %s <NA> <NA>", uri.c_str(), onset_s,
+                  duration_s, speaker.c_str());
+    rttm.push_back(line);
+    last_end_s = (offset + (last - first)) / static_cast<double>(kRate);
+    previous = k;
+  }
+  mix.resize(mix.size() + kRate / 2, 0.0f);
+  const float peak = *std::max_element(mix.begin(), mix.end(), [](float a, float b) { return std::fabs(a) < std::fabs(b); });
+  if (std::fabs(peak) > 0.99f)
+    for (float& v : mix) v *= 0.99f / std::fabs(peak);
+  const fs::path wav = out_dir / (uri + ".wav"), ref = out_dir / (uri + ".rttm");
+  write_wav(wav.string(), mix);
+  std::ofstream r(ref);
+  for (const auto& l : rttm) r << l << "\n";
+  manifest << uri << " " << fs::absolute(wav).string() << " " << fs::absolute(ref).string() << "\n";
+  std::printf("%s: %zu speakers, %.1f s, %d turns\n", uri.c_str(), speakers.size(), mix.size() / double(kRate), num_turns);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: make_mixes LIBRISPEECH_DIR OUT_DIR [--set report|tune]\n";
+    return 2;
+  }
+  const fs::path source = argv[1], out_dir = argv[2];
+  const std::string set = argc >= 5 && std::string(argv[3]) == "--set" ? argv[4] : "report";
+  if (set != "report" && set != "tune") { std::cerr << "make_mixes: --set must be report or tune\n"; return 2; }
+  try {
+    std::map<std::string, std::vector<std::string>> clips;
+    for (const auto& entry : fs::recursive_directory_iterator(source))
+      if (entry.path().extension() == ".flac")
+        clips[entry.path().filename().string().substr(0, entry.path().filename().string().find('-'))].push_back(entry.path().string());
+    for (auto& [speaker, list] : clips) std::sort(list.begin(), list.end());
+    std::vector<std::string> all;
+    for (const auto& [speaker, list] : clips) all.push_back(speaker);
+    if (all.size() < 7) { std::cerr << "make_mixes: need clips of at least 7 speakers in " << source << "\n"; return 1; }
+    fs::create_directories(out_dir);
+    std::ofstream manifest(out_dir / "manifest.txt");
+    const std::vector<int> sizes = set == "report" ? std::vector<int>{5, 6, 7} : std::vector<int>{2, 3, 4, 5, 6, 7};
+    const uint64_t base_seed = set == "report" ? 1000 : 5000;
+    for (int n : sizes) {
+      for (int variant = 0; variant < 2; ++variant) {
+        Random pick{base_seed + 10 * n + variant};
+        std::vector<std::string> speakers = all;
+        for (size_t i = speakers.size(); i > 1; --i) std::swap(speakers[i - 1], speakers[pick.below(i)]);
+        speakers.resize(n);
+        std::sort(speakers.begin(), speakers.end());
+        char uri[64];
+        std::snprintf(uri, sizeof uri, "%s_%dspk_%c", set == "report" ? "mix" : "tune", n, 'a' + variant);
+        make_mix(uri, speakers, clips, pick.next(), 4, out_dir, manifest);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "make_mixes: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
