@@ -209,7 +209,7 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
       if (free_cluster < 0 || ll > best_free) { best_free = ll; free_cluster = c; }
     }
     int chosen = free_cluster >= 0 ? free_cluster : any_cluster;
-    if (free_cluster < 0 && alive < max_k) {
+    if (free_cluster < 0 && alive < max_k && clean[k].count >= config.min_new_speaker_frames) {
       // It speaks in a chunk beside every known speaker: someone new, however briefly heard.
       clusters.push_back({evidence, {}, true});
       chosen = static_cast<int>(clusters.size()) - 1;

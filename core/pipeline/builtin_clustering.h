@@ -18,6 +18,9 @@ struct BicClusteringConfig {
   // join the cluster that explains their frames best after the merging, or start a new one when
   // they share a chunk with every cluster.
   int min_track_frames = 50;
+  // ... but only with at least this many clean frames: shorter ones are mostly segmentation blips,
+  // which then join their best match even if it shares a chunk with them.
+  int min_new_speaker_frames = 25;
   // Each side of a delta-BIC counts at most this many frames (10 ms): keeps the rule's verdict on
   // two voices the same in a 30 s and a 1 h file (see capped() in the .cpp).
   double max_frames_per_side = 700.0;
