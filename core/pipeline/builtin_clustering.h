@@ -13,7 +13,7 @@ namespace diarize {
 
 struct BicClusteringConfig {
   // Weight of the BIC model-size penalty (1 = textbook BIC); larger merges more.
-  double penalty_weight = 3.0;
+  double penalty_weight = 2.0;
   // Tracks with fewer clean frames (10 ms) than this are too short for a full covariance: they
   // join the cluster that explains their frames best after the merging, or start a new one when
   // they share a chunk with every cluster.
