@@ -196,6 +196,38 @@ std::vector<Merge> centroid_linkage(const std::vector<double>& points, int64_t n
   return Z;
 }
 
+namespace {
+
+// scipy's iterative depth-first walk from the root: `visit(node)` runs each time a merge is on top of
+// the stack (before and between its children), `leave(node)` once both children are done.
+template <typename Visit, typename Leave>
+void walk_dendrogram(const std::vector<Merge>& Z, Visit visit, Leave leave) {
+  const int64_t n = static_cast<int64_t>(Z.size()) + 1;
+  std::vector<int64_t> node(static_cast<size_t>(n));
+  std::vector<uint8_t> visited(static_cast<size_t>(2 * n - 1), 0);
+  int64_t k = 0;
+  node[0] = 2 * n - 2;
+  while (k >= 0) {
+    const int64_t root = node[k] - n;
+    visit(root);
+    const int64_t lc = Z[root].left, rc = Z[root].right;
+    if (lc >= n && !visited[lc]) {
+      visited[lc] = 1;
+      node[++k] = lc;
+      continue;
+    }
+    if (rc >= n && !visited[rc]) {
+      visited[rc] = 1;
+      node[++k] = rc;
+      continue;
+    }
+    leave(root);
+    k -= 1;
+  }
+}
+
+}  // namespace
+
 std::vector<int> fcluster_distance(const std::vector<Merge>& Z, double cutoff) {
   const int64_t n = static_cast<int64_t>(Z.size()) + 1;
   std::vector<int> T(static_cast<size_t>(n), 0);
@@ -203,65 +235,38 @@ std::vector<int> fcluster_distance(const std::vector<Merge>& Z, double cutoff) {
     T[0] = 1;
     return T;
   }
-  // Maximum merge height below each node (post-order), then scipy's monocrit labelling walk.
+  // get_max_dist_for_each_cluster: the highest merge in each subtree (heights need not be monotone).
   std::vector<double> max_dist(static_cast<size_t>(n - 1));
-  std::vector<int64_t> node(static_cast<size_t>(n));
-  std::vector<uint8_t> visited(static_cast<size_t>(2 * n - 1), 0);
-  int64_t k = 0;
-  node[0] = 2 * n - 2;
-  while (k >= 0) {
-    const int64_t root = node[k] - n;
-    const int64_t lc = Z[root].left, rc = Z[root].right;
-    if (lc >= n && !visited[lc]) {
-      visited[lc] = 1;
-      node[++k] = lc;
-      continue;
-    }
-    if (rc >= n && !visited[rc]) {
-      visited[rc] = 1;
-      node[++k] = rc;
-      continue;
-    }
-    double m = Z[root].distance;
-    if (lc >= n && max_dist[lc - n] > m) m = max_dist[lc - n];
-    if (rc >= n && max_dist[rc - n] > m) m = max_dist[rc - n];
-    max_dist[root] = m;
-    k -= 1;
-  }
+  walk_dendrogram(
+      Z, [](int64_t) {},
+      [&](int64_t root) {
+        double m = Z[root].distance;
+        const int64_t lc = Z[root].left, rc = Z[root].right;
+        if (lc >= n && max_dist[lc - n] > m) m = max_dist[lc - n];
+        if (rc >= n && max_dist[rc - n] > m) m = max_dist[rc - n];
+        max_dist[root] = m;
+      });
 
-  std::fill(visited.begin(), visited.end(), 0);
+  // cluster_monocrit: the first subtree on the way down whose max height is <= cutoff becomes a
+  // cluster; leaves outside any such subtree are singletons. Numbers follow the walk order.
   int n_cluster = 0;
   int64_t cluster_leader = -1;
-  k = 0;
-  node[0] = 2 * n - 2;
-  while (k >= 0) {
-    const int64_t root = node[k] - n;
-    const int64_t lc = Z[root].left, rc = Z[root].right;
-    if (cluster_leader == -1 && max_dist[root] <= cutoff) {
-      cluster_leader = root;
-      n_cluster += 1;
-    }
-    if (lc >= n && !visited[lc]) {
-      visited[lc] = 1;
-      node[++k] = lc;
-      continue;
-    }
-    if (rc >= n && !visited[rc]) {
-      visited[rc] = 1;
-      node[++k] = rc;
-      continue;
-    }
-    if (lc < n) {
-      if (cluster_leader == -1) n_cluster += 1;
-      T[lc] = n_cluster;
-    }
-    if (rc < n) {
-      if (cluster_leader == -1) n_cluster += 1;
-      T[rc] = n_cluster;
-    }
-    if (cluster_leader == root) cluster_leader = -1;
-    k -= 1;
-  }
+  walk_dendrogram(
+      Z,
+      [&](int64_t root) {
+        if (cluster_leader == -1 && max_dist[root] <= cutoff) {
+          cluster_leader = root;
+          n_cluster += 1;
+        }
+      },
+      [&](int64_t root) {
+        for (const int64_t child : {Z[root].left, Z[root].right}) {
+          if (child >= n) continue;
+          if (cluster_leader == -1) n_cluster += 1;
+          T[child] = n_cluster;
+        }
+        if (cluster_leader == root) cluster_leader = -1;
+      });
   return T;
 }
 

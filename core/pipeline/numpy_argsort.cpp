@@ -1,5 +1,5 @@
 // A transcription of numpy's aquicksort_/aheapsort_ (numpy/core/src/npysort/quicksort.cpp,
-// heapsort.cpp): median-of-3 quicksort down to 16-element partitions, insertion sort below,
+// heapsort.cpp): median-of-3 quicksort down to partitions of at most 16 elements, insertion sort below,
 // heapsort when the depth limit 2*floor(log2 n) runs out.
 #include "pipeline/numpy_argsort.h"
 
@@ -10,7 +10,7 @@ namespace diarize {
 
 namespace {
 
-constexpr int64_t kSmallQuicksort = 16;
+constexpr int64_t kSmallQuicksort = 15;  // numpy SMALL_QUICKSORT: partitions of <= 16 elements
 
 // numpy's float ordering: NaNs go to the end.
 template <typename T>
@@ -18,39 +18,31 @@ bool less(T a, T b) {
   return a < b || (b != b && a == a);
 }
 
+// Moves a[i]'s replacement `tmp` down the 1-based heap a[1..n] (numpy's inner heapsort loop).
+template <typename T>
+void sift_down(const T* v, int64_t* a, int64_t i, int64_t n, int64_t tmp) {
+  for (int64_t j = i << 1; j <= n;) {
+    if (j < n && less(v[a[j]], v[a[j + 1]])) j += 1;
+    if (less(v[tmp], v[a[j]])) {
+      a[i] = a[j];
+      i = j;
+      j += j;
+    } else {
+      break;
+    }
+  }
+  a[i] = tmp;
+}
+
 template <typename T>
 void argheapsort(const T* v, int64_t* tosort, int64_t n) {
   int64_t* a = tosort - 1;  // 1-based heap indexing, as numpy
-  int64_t i, j, l, tmp;
-  for (l = n >> 1; l > 0; --l) {
-    tmp = a[l];
-    for (i = l, j = l << 1; j <= n;) {
-      if (j < n && less(v[a[j]], v[a[j + 1]])) j += 1;
-      if (less(v[tmp], v[a[j]])) {
-        a[i] = a[j];
-        i = j;
-        j += j;
-      } else {
-        break;
-      }
-    }
-    a[i] = tmp;
-  }
+  for (int64_t l = n >> 1; l > 0; --l) sift_down(v, a, l, n, a[l]);
   for (; n > 1;) {
-    tmp = a[n];
+    const int64_t tmp = a[n];
     a[n] = a[1];
     n -= 1;
-    for (i = 1, j = 2; j <= n;) {
-      if (j < n && less(v[a[j]], v[a[j + 1]])) j++;
-      if (less(v[tmp], v[a[j]])) {
-        a[i] = a[j];
-        i = j;
-        j += j;
-      } else {
-        break;
-      }
-    }
-    a[i] = tmp;
+    sift_down(v, a, 1, n, tmp);
   }
 }
 
