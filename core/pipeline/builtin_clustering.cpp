@@ -57,10 +57,22 @@ void cholesky_solve(const std::vector<double>& l, int d, std::vector<double>& b)
   }
 }
 
+// The same Gaussian with its evidence scaled down to at most `max_frames` frames. Without this,
+// delta-BIC's fit term grows linearly with the amount of speech while the penalty grows with its
+// logarithm, so the same two voices that merge in a 30 s file stay apart in a 1 h one.
+GaussianStats capped(const GaussianStats& stats, double max_frames) {
+  if (max_frames <= 0.0 || stats.count <= max_frames) return stats;
+  GaussianStats out = stats;
+  const double scale = max_frames / stats.count;
+  out.count = max_frames;
+  for (double& v : out.sum) v *= scale;
+  for (double& v : out.scatter) v *= scale;
+  return out;
+}
+
 struct Cluster {
   GaussianStats stats;
   std::vector<int> chunks;  // sorted
-  double log_det = 0.0;
   bool alive = true;
 };
 
@@ -89,7 +101,9 @@ double mean_log_likelihood(const GaussianStats& x, const GaussianStats& model, d
   return -0.5 * (log_det_from_cholesky(l, d) + trace + mahalanobis);
 }
 
-double delta_bic(const GaussianStats& a, const GaussianStats& b, const BicClusteringConfig& config) {
+double delta_bic(const GaussianStats& full_a, const GaussianStats& full_b, const BicClusteringConfig& config) {
+  const GaussianStats a = capped(full_a, config.max_frames_per_side);
+  const GaussianStats b = capped(full_b, config.max_frames_per_side);
   GaussianStats both = a;
   both.merge(b);
   const int d = a.dim();
@@ -134,20 +148,12 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
   std::vector<int> seed_cluster(num_tracks, -1);
   for (int k : seeds) {
     seed_cluster[k] = static_cast<int>(clusters.size());
-    clusters.push_back({clean[k], chunks[k], log_det_covariance(clean[k], config.covariance_floor), true});
+    clusters.push_back({clean[k], chunks[k], true});
   }
   const int n = static_cast<int>(clusters.size());
-  const int d = clean[0].dim();
-  const double num_parameters = d + 0.5 * d * (d + 1);
   auto pair_cost = [&](int i, int j) {
     if (config.use_cannot_links && share_a_chunk(clusters[i].chunks, clusters[j].chunks)) return kInf;
-    GaussianStats both = clusters[i].stats;
-    both.merge(clusters[j].stats);
-    const double total = both.count;
-    return 0.5 * (total * log_det_covariance(both, config.covariance_floor) -
-                  clusters[i].stats.count * clusters[i].log_det -
-                  clusters[j].stats.count * clusters[j].log_det) -
-           config.penalty_weight * 0.5 * num_parameters * std::log(total);
+    return delta_bic(clusters[i].stats, clusters[j].stats, config);
   };
   std::vector<double> cost(static_cast<size_t>(n) * n, kInf);
   for (int i = 0; i < n; ++i)
@@ -174,7 +180,6 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
     std::merge(clusters[bi].chunks.begin(), clusters[bi].chunks.end(), clusters[bj].chunks.begin(),
                clusters[bj].chunks.end(), std::back_inserter(merged));
     clusters[bi].chunks = std::move(merged);
-    clusters[bi].log_det = log_det_covariance(clusters[bi].stats, config.covariance_floor);
     clusters[bj].alive = false;
     for (int k = 0; k < n; ++k) {
       if (!clusters[k].alive || k == bi) continue;
@@ -204,9 +209,9 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
       if (free_cluster < 0 || ll > best_free) { best_free = ll; free_cluster = c; }
     }
     int chosen = free_cluster >= 0 ? free_cluster : any_cluster;
-    if (free_cluster < 0 && alive < max_k) {
+    if (free_cluster < 0 && alive < max_k && clean[k].count >= config.min_new_speaker_frames) {
       // It speaks in a chunk beside every known speaker: someone new, however briefly heard.
-      clusters.push_back({evidence, {}, log_det_covariance(evidence, config.covariance_floor), true});
+      clusters.push_back({evidence, {}, true});
       chosen = static_cast<int>(clusters.size()) - 1;
       ++alive;
     }

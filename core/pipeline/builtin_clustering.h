@@ -13,18 +13,24 @@ namespace diarize {
 
 struct BicClusteringConfig {
   // Weight of the BIC model-size penalty (1 = textbook BIC); larger merges more.
-  double penalty_weight = 3.0;
+  double penalty_weight = 2.0;
   // Tracks with fewer clean frames (10 ms) than this are too short for a full covariance: they
   // join the cluster that explains their frames best after the merging, or start a new one when
   // they share a chunk with every cluster.
   int min_track_frames = 50;
+  // ... but only with at least this many clean frames: shorter ones are mostly segmentation blips,
+  // which then join their best match even if it shares a chunk with them.
+  int min_new_speaker_frames = 25;
+  // Each side of a delta-BIC counts at most this many frames (10 ms): keeps the rule's verdict on
+  // two voices the same in a 30 s and a 1 h file (see capped() in the .cpp).
+  double max_frames_per_side = 700.0;
   // Added to the covariance diagonal (the features have unit variance over the file).
   double covariance_floor = 1e-3;
   // Forbid merging clusters that hold two local speakers of one chunk.
   bool use_cannot_links = true;
 };
 
-// delta-BIC of merging two sets of frames: > 0 keeps them apart.
+// delta-BIC of merging two sets of frames (each capped at max_frames_per_side): > 0 keeps them apart.
 double delta_bic(const GaussianStats& a, const GaussianStats& b, const BicClusteringConfig& config);
 
 // Mean log-likelihood per frame (without the 2*pi term) of the frames summarised by `x` under the

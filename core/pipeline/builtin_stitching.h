@@ -16,7 +16,7 @@ struct StitchConfig {
   int min_shared_frames = 10;
   // ... and an intersection over union of the two speakers' activity inside the common region
   // of at least this.
-  double min_agreement = 0.7;
+  double min_agreement = 0.8;
 };
 
 struct Tracks {

@@ -148,6 +148,8 @@ int main(int argc, char** argv) {
     else if (a == "--mel") config.mfcc.num_mel_bands = std::stoi(next());
     else if (a == "--no-cannot-link") config.clustering.use_cannot_links = false;
     else if (a == "--no-refine") config.refinement.enabled = false;
+    else if (a == "--min-new") config.clustering.min_new_speaker_frames = std::stoi(next());
+    else if (a == "--bic-cap") config.clustering.max_frames_per_side = std::stod(next());
     else if (a == "--refine-iterations") config.refinement.iterations = std::stoi(next());
     else if (a == "--refine-frames") config.refinement.min_member_frames = std::stoi(next());
     else if (a == "--seg-cache") seg_cache = next();

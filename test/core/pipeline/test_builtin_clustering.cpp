@@ -26,12 +26,12 @@ struct Normal {
   double next() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2 * M_PI * uniform()); }
 };
 
-// A "speaker": unit noise around a mean 3 standard deviations out on three axes of its own (two
-// speakers share at most one axis). The delta-BIC penalty is tuned for speakers heard for several
-// seconds, so every speaker below has 15 s of frames or more, as in a real file.
+// A "speaker": unit noise around a mean 6 standard deviations out on three axes of its own (two
+// speakers share at most one axis). delta-BIC weighs at most 7 s of evidence per side
+// (max_frames_per_side), so separable voices must differ this clearly on synthetic data.
 std::vector<double> speaker_mean(int k) {
   std::vector<double> m(kDim, 0.0);
-  for (int axis : {k, k + 7, k + 13}) m[axis % kDim] += 3.0;
+  for (int axis : {k, k + 7, k + 14}) m[axis % kDim] += 6.0;
   return m;
 }
 
