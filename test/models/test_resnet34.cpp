@@ -145,6 +145,10 @@ TEST_CASE("resnet34 rejects malformed inputs with clear errors", "[resnet34]") {
   WeSpeakerResNet34 model;
   c10::InferenceMode inference;
   CHECK_THROWS_WITH(model->trunk(at::zeros({1, 100, 40})), Catch::Contains("[batch, frames, 80]"));
+  CHECK_THROWS_WITH(model->trunk(at::zeros({1, 0, 80})), Catch::Contains("no frames"));
+  CHECK(model->trunk(at::zeros({0, 998, 80})).sizes() == at::IntArrayRef({0, 2560, 125}));
+  // Short inputs keep the ceil(T/8) frame count (T = 9 → 5 → 3 → 2).
+  CHECK(model->trunk(at::zeros({1, 9, 80})).sizes() == at::IntArrayRef({1, 2560, 2}));
   CHECK_THROWS_WITH(model->pool_and_embed(at::zeros({1, 100, 5})), Catch::Contains("[batch, 2560, frames]"));
   CHECK_THROWS_WITH(model->pool_and_embed(at::zeros({2, 2560, 5}), at::ones({3, 589})), Catch::Contains("batch 2"));
 }
