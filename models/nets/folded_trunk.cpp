@@ -39,7 +39,9 @@ FoldedResNetTrunk::FoldedResNetTrunk(ResNetImpl& resnet, bool use_onednn_layout)
       auto& block = (*stage)->at<BasicBlockImpl>(i);
       Block folded{make(*block.conv1, *block.bn1), make(*block.conv2, *block.bn2), {}};
       if (block.shortcut) {
-        folded.shortcut = make(*std::dynamic_pointer_cast<torch::nn::Conv2dImpl>(block.shortcut->ptr(0)), *std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(block.shortcut->ptr(1)));
+        const auto shortcut_conv = std::dynamic_pointer_cast<torch::nn::Conv2dImpl>(block.shortcut->ptr(0));
+        const auto shortcut_bn = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(block.shortcut->ptr(1));
+        folded.shortcut = make(*shortcut_conv, *shortcut_bn);
       }
       blocks_.push_back(std::move(folded));
     }

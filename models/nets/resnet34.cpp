@@ -79,6 +79,12 @@ at::Tensor WeSpeakerResNet34Impl::trunk(const at::Tensor& fbank_cmn) {
   if (!fbank_cmn.defined() || fbank_cmn.dim() != 3 || fbank_cmn.size(2) != WeSpeakerResNet34Config::num_mel_bins)
     throw std::invalid_argument("resnet34: expected fbank of shape [batch, frames, 80]");
   if (fbank_cmn.size(1) < 1) throw std::invalid_argument("resnet34: fbank has no frames");
+  if (fbank_cmn.size(0) == 0) {
+    // Three stride-2 stages (3x3, padding 1) each map T to ceil(T/2); oneDNN rejects empty batches.
+    int64_t frames = fbank_cmn.size(1);
+    for (int stage = 0; stage < 3; ++stage) frames = (frames + 1) / 2;
+    return at::zeros({0, WeSpeakerResNet34Config::feature_dim, frames}, at::kFloat);
+  }
   // wespeaker treats the spectrogram as a one-channel image with frequency as height and time as width.
   const at::Tensor image = fbank_cmn.to(at::kFloat).permute({0, 2, 1}).unsqueeze(1);
   const at::Tensor out = folded_ ? (*folded_)(image) : resnet->forward(image);  // [B, 256, 10, T']

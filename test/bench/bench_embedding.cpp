@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -89,6 +90,14 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// CPU seconds used by all threads of this process: on a machine shared with other jobs, CPU time divided
+// by the thread count estimates the wall time an idle machine would give, where wall time does not.
+double process_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -135,21 +144,25 @@ int main(int argc, char** argv) {
     const int64_t batch = std::atoll(batch_text.c_str());
     const at::Tensor waveforms = crops.repeat({(batch + 2) / 3, 1}).narrow(0, 0, batch).contiguous();
     // Variants alternate within each repeat so that load from other processes hits them alike.
-    std::vector<std::vector<double>> times(variants.size());
+    std::vector<std::vector<double>> times(variants.size()), cpu_times(variants.size());
     for (size_t v = 0; v < variants.size(); ++v) run(models[v], variants[v], waveforms);  // warm-up
     for (int r = 0; r < repeats; ++r) {
       for (size_t v = 0; v < variants.size(); ++v) {
         const auto start = std::chrono::steady_clock::now();
+        const double cpu_start = process_cpu_seconds();
         run(models[v], variants[v], waveforms);
         times[v].push_back(seconds_since(start));
+        cpu_times[v].push_back(process_cpu_seconds() - cpu_start);
       }
     }
     for (size_t v = 0; v < variants.size(); ++v) {
       std::sort(times[v].begin(), times[v].end());
+      std::sort(cpu_times[v].begin(), cpu_times[v].end());
       const double crops_in_batch = static_cast<double>(batch);
-      std::printf("batch %3lld  %-14s  median %6.3f s/crop  min %6.3f s/crop\n", static_cast<long long>(batch),
-                  variants[v].name.c_str(), times[v][times[v].size() / 2] / crops_in_batch,
-                  times[v].front() / crops_in_batch);
+      std::printf("batch %3lld  %-14s  wall median %6.3f min %6.3f s/crop   cpu/threads median %6.3f s/crop\n",
+                  static_cast<long long>(batch), variants[v].name.c_str(), times[v][times[v].size() / 2] / crops_in_batch,
+                  times[v].front() / crops_in_batch,
+                  cpu_times[v][cpu_times[v].size() / 2] / crops_in_batch / static_cast<double>(used_threads));
     }
     std::fflush(stdout);
   }

@@ -3,7 +3,8 @@
 // golden's max magnitude. 36 float32 conv layers summed in a different order (oneDNN vs upstream's
 // call path, batch size) drift by ~1e-6 relative per layer; 1e-3 leaves room for that but not for a
 // wrong layout, a missed BN or a wrong mask resize (each of those is off by > 1e-1 relative).
-// Measured on Debian's LibTorch 1.13: layer4 bit-identical, embeddings within 1.2e-6 (cosine 1.0).
+// Measured on Debian's LibTorch 1.13: layer4 bit-identical, embeddings within 1.2e-6 (cosine 1.0); the fast
+// path (folded BN, oneDNN): layer4 within 2.1e-5 of max 36, embeddings within 2.7e-6.
 #include <string>
 
 #include "models/torch_test_util.h"  // first: see the note on CHECK there
@@ -145,6 +146,10 @@ TEST_CASE("resnet34 rejects malformed inputs with clear errors", "[resnet34]") {
   WeSpeakerResNet34 model;
   c10::InferenceMode inference;
   CHECK_THROWS_WITH(model->trunk(at::zeros({1, 100, 40})), Catch::Contains("[batch, frames, 80]"));
+  CHECK_THROWS_WITH(model->trunk(at::zeros({1, 0, 80})), Catch::Contains("no frames"));
+  CHECK(model->trunk(at::zeros({0, 998, 80})).sizes() == at::IntArrayRef({0, 2560, 125}));
+  // Short inputs keep the ceil(T/8) frame count (T = 9 → 5 → 3 → 2).
+  CHECK(model->trunk(at::zeros({1, 9, 80})).sizes() == at::IntArrayRef({1, 2560, 2}));
   CHECK_THROWS_WITH(model->pool_and_embed(at::zeros({1, 100, 5})), Catch::Contains("[batch, 2560, frames]"));
   CHECK_THROWS_WITH(model->pool_and_embed(at::zeros({2, 2560, 5}), at::ones({3, 589})), Catch::Contains("batch 2"));
 }
