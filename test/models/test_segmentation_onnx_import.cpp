@@ -35,25 +35,18 @@ double max_difference(const std::vector<TensorData>& imported, const Safetensors
 
 }  // namespace
 
-TEST_CASE("int8 ONNX import equals the reference dequantized state dict", "[onnx][import]") {
+// Tolerance 0 for both files. int8: the reference *is* this dequantization ((q − zp)·scale, one
+// float32 multiply per value) followed by the gate reorder and transposes, which move values without
+// rounding. fp32: exported from the reference weights, so only the layout changes. n_ is recomputed
+// with the reference's rounding.
+TEST_CASE("ONNX import equals the reference state dict bit for bit", "[onnx][import]") {
   const auto reference = read_safetensors(test::shared_path("reference/segmentation_weights.safetensors"));
-  const auto imported = segmentation_state_dict_from_onnx(read_onnx(test::shared_path("models/segmentation-3.0.int8.onnx")));
-  // The reference *is* this dequantization ((q − zp)·scale, one float32 multiply per value) followed
-  // by the gate reorder and transposes, which move values without rounding; n_ is recomputed with
-  // the reference's rounding. So the expected difference is exactly 0 (tolerance 0, checked per tensor).
-  const double worst = max_difference(imported, reference);
-  WARN("int8 import: max |imported − reference| = " << worst);
-  CHECK(worst == 0.0);
-}
-
-TEST_CASE("fp32 ONNX import equals the reference state dict", "[onnx][import]") {
-  const auto reference = read_safetensors(test::shared_path("reference/segmentation_weights.safetensors"));
-  const auto imported = segmentation_state_dict_from_onnx(read_onnx(test::shared_path("reference/segmentation-3.0.fp32.onnx")));
-  // Exported from the reference weights; only layout changes (gate order, transposes), so exact
-  // equality is expected (tolerance 0).
-  const double worst = max_difference(imported, reference);
-  WARN("fp32 import: max |imported − reference| = " << worst);
-  CHECK(worst == 0.0);
+  for (const char* onnx : {"models/segmentation-3.0.int8.onnx", "reference/segmentation-3.0.fp32.onnx"}) {
+    INFO(onnx);
+    const double worst = max_difference(segmentation_state_dict_from_onnx(read_onnx(test::shared_path(onnx))), reference);
+    WARN(onnx << ": max |imported − reference| = " << worst);
+    CHECK(worst == 0.0);
+  }
 }
 
 TEST_CASE("SincNet n_ is recomputed bit-exactly", "[onnx][import]") {
