@@ -244,6 +244,11 @@ const TensorData& weight_scale(const GraphIndex& g, const OnnxNode& node, const 
   throw g.error(node.op_type + " node '" + node.name + "': cannot find the weight scale that dequantizes its result");
 }
 
+const std::string& first_output(const GraphIndex& g, const OnnxNode& node) {
+  if (node.outputs.empty()) throw g.error(node.op_type + " node '" + node.name + "' has no output");
+  return node.outputs[0];
+}
+
 // Conv/ConvInteger → {weight [out,in,k], bias [out]}.
 std::vector<TensorData> conv_layer(const GraphIndex& g, const OnnxNode& node, const std::string& prefix) {
   const std::string what = node.op_type + " node '" + node.name + "'";
@@ -253,14 +258,14 @@ std::vector<TensorData> conv_layer(const GraphIndex& g, const OnnxNode& node, co
   const TensorData* bias = nullptr;
   std::vector<float> weight;
   if (node.op_type == "ConvInteger") {
-    bias = g.bias_after(node.outputs.at(0), &scales);
+    bias = g.bias_after(first_output(g, node), &scales);
     const TensorData& scale = weight_scale(g, node, scales);
     weight = dequantize(g, w, scale, g.constant_input(node, 3), 0);
   } else {
     if (!is_float(w)) throw g.error(what + " weight is not floating point");
     weight = w.to_f32();
     bias = g.constant_input(node, 2);
-    if (!bias) bias = g.bias_after(node.outputs.at(0), nullptr);
+    if (!bias) bias = g.bias_after(first_output(g, node), nullptr);
   }
   if (!bias) throw g.error(what + " has no bias");
   expect_shape(g, *bias, {w.shape[0]}, what + " bias");
@@ -274,7 +279,7 @@ std::vector<TensorData> linear_layer(const GraphIndex& g, const OnnxNode& node, 
   const TensorData* w = g.constant_input(node, 1);
   if (!w || w->shape.size() != 2) return {};
   std::vector<const TensorData*> scales;
-  const TensorData* bias = g.bias_after(node.outputs.at(0), &scales);
+  const TensorData* bias = g.bias_after(first_output(g, node), &scales);
   if (!bias) return {};
   std::vector<float> weight;
   if (node.op_type == "MatMulInteger") {
