@@ -3,6 +3,7 @@
 // ONNX producers still parse.
 #include "formats/onnx_model.h"
 
+#include <cstddef>
 #include <cstring>
 
 #include "formats/safetensors.h"
@@ -96,21 +97,17 @@ class Reader {
     return Reader(p, p + n, origin_);
   }
 
-  uint32_t fixed32() {
-    if (end_ - pos_ < 4) throw error("truncated fixed32");
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; --i) v = (v << 8) | pos_[i];
-    pos_ += 4;
+  // A little-endian fixed-width value (protobuf wire types 5 and 1).
+  template <typename T>
+  T fixed() {
+    if (end_ - pos_ < static_cast<std::ptrdiff_t>(sizeof(T))) throw error("truncated fixed-width field");
+    T v = 0;
+    for (int i = sizeof(T) - 1; i >= 0; --i) v = static_cast<T>((v << 8) | pos_[i]);
+    pos_ += sizeof(T);
     return v;
   }
-
-  uint64_t fixed64() {
-    if (end_ - pos_ < 8) throw error("truncated fixed64");
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = (v << 8) | pos_[i];
-    pos_ += 8;
-    return v;
-  }
+  uint32_t fixed32() { return fixed<uint32_t>(); }
+  uint64_t fixed64() { return fixed<uint64_t>(); }
 
   void skip(uint32_t wire) {
     switch (wire) {

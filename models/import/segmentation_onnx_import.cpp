@@ -161,10 +161,6 @@ std::vector<float> onnx_gates_to_torch(const std::vector<float>& onnx, int64_t r
   return out;
 }
 
-struct LstmDirection {
-  std::vector<float> weight_ih, weight_hh, bias_ih, bias_hh;
-};
-
 // One ONNX weight (W or R) as per-direction PyTorch matrices [4H, in], still in ONNX gate order.
 std::vector<std::vector<float>> lstm_weight(const GraphIndex& g, const OnnxNode& node, size_t index, bool quantized,
                                             int64_t& in_size, const std::string& what) {
@@ -180,12 +176,12 @@ std::vector<std::vector<float>> lstm_weight(const GraphIndex& g, const OnnxNode&
     const TensorData* zero = g.constant_input(node, scale_index + 1);
     in_size = w.shape[1];
     if (w.shape[2] != 4 * kHidden) throw g.error(what + " '" + w.name + "' is not [2,in,512]");
-    const int axis = scale.numel() == 2 ? 0 : 2;
     if (scale.numel() == 2 * 4 * kHidden) {
-      // Per (direction, column): flatten to per-column over a [2·in... ] view is not contiguous, so
-      // expand to one value per element instead.
+      // Per (direction, column): two axes (0 and 2) at once, which dequantize() does not cover.
       const std::vector<float> q = w.to_f32(), s = scale.to_f32();
       const std::vector<float> z = zero ? zero->to_f32() : std::vector<float>(s.size(), 0.0f);
+      if (w.dtype != DType::I8 && w.dtype != DType::U8) throw g.error(what + " '" + w.name + "' is not I8 or U8");
+      if (z.size() != s.size()) throw g.error(what + " scale and zero point disagree in size");
       values.resize(q.size());
       for (int64_t d = 0; d < 2; ++d)
         for (int64_t i = 0; i < in_size; ++i)
@@ -194,7 +190,7 @@ std::vector<std::vector<float>> lstm_weight(const GraphIndex& g, const OnnxNode&
             values[k] = (q[k] - z[d * 4 * kHidden + c]) * s[d * 4 * kHidden + c];
           }
     } else {
-      values = dequantize(g, w, scale, zero, axis);
+      values = dequantize(g, w, scale, zero, /*axis=*/0);  // per tensor or per direction
     }
     // [dir, in, 4H] → [dir, 4H, in]
     std::vector<std::vector<float>> out(2, std::vector<float>(values.size() / 2));
@@ -248,6 +244,11 @@ const TensorData& weight_scale(const GraphIndex& g, const OnnxNode& node, const 
   throw g.error(node.op_type + " node '" + node.name + "': cannot find the weight scale that dequantizes its result");
 }
 
+const std::string& first_output(const GraphIndex& g, const OnnxNode& node) {
+  if (node.outputs.empty()) throw g.error(node.op_type + " node '" + node.name + "' has no output");
+  return node.outputs[0];
+}
+
 // Conv/ConvInteger → {weight [out,in,k], bias [out]}.
 std::vector<TensorData> conv_layer(const GraphIndex& g, const OnnxNode& node, const std::string& prefix) {
   const std::string what = node.op_type + " node '" + node.name + "'";
@@ -257,14 +258,14 @@ std::vector<TensorData> conv_layer(const GraphIndex& g, const OnnxNode& node, co
   const TensorData* bias = nullptr;
   std::vector<float> weight;
   if (node.op_type == "ConvInteger") {
-    bias = g.bias_after(node.outputs.at(0), &scales);
+    bias = g.bias_after(first_output(g, node), &scales);
     const TensorData& scale = weight_scale(g, node, scales);
     weight = dequantize(g, w, scale, g.constant_input(node, 3), 0);
   } else {
     if (!is_float(w)) throw g.error(what + " weight is not floating point");
     weight = w.to_f32();
     bias = g.constant_input(node, 2);
-    if (!bias) bias = g.bias_after(node.outputs.at(0), nullptr);
+    if (!bias) bias = g.bias_after(first_output(g, node), nullptr);
   }
   if (!bias) throw g.error(what + " has no bias");
   expect_shape(g, *bias, {w.shape[0]}, what + " bias");
@@ -278,7 +279,7 @@ std::vector<TensorData> linear_layer(const GraphIndex& g, const OnnxNode& node, 
   const TensorData* w = g.constant_input(node, 1);
   if (!w || w->shape.size() != 2) return {};
   std::vector<const TensorData*> scales;
-  const TensorData* bias = g.bias_after(node.outputs.at(0), &scales);
+  const TensorData* bias = g.bias_after(first_output(g, node), &scales);
   if (!bias) return {};
   std::vector<float> weight;
   if (node.op_type == "MatMulInteger") {

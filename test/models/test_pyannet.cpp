@@ -101,42 +101,68 @@ TEST_CASE("PyanNet registers exactly pyannote's state_dict names and shapes", "[
   CHECK(ours == theirs);
 }
 
-TEST_CASE("PyanNet log-probabilities match the goldens on every chunk, for each weight source", "[pyannet][golden]") {
-  configure_torch_threads(0);
-  const std::vector<std::pair<std::string, std::string>> sources = {
-      {"int8 ONNX", "models/segmentation-3.0.int8.onnx"},
-      {"fp32 ONNX", "reference/segmentation-3.0.fp32.onnx"},
-      {"safetensors", "reference/segmentation_weights.safetensors"}};
-  const std::vector<std::pair<std::string, std::string>> files = {
-      {"data/pyannote_sample/sample.wav", "reference/segmentation_sample.safetensors"},
-      {"data/ami_excerpts/dev00.wav", "reference/segmentation_dev00.safetensors"},
-      {"data/synthetic_librispeech/synth_3spk_overlap.wav", "reference/segmentation_synth_3spk_overlap.safetensors"}};
+namespace {
 
-  std::vector<torch::Tensor> inputs, goldens;
-  for (const auto& [wav, golden] : files) {
-    const torch::Tensor chunks = make_chunks(read_wav(test::shared_path(wav)));
-    const auto file = read_safetensors(test::shared_path(golden));
-    REQUIRE(chunks.size(0) == file.at("chunk_starts").numel());
-    inputs.push_back(chunks);
-    goldens.push_back(golden_tensor(file, "log_softmax"));
-  }
-  // sample.wav (N = 480000) has no padded chunk, dev00.wav (N = 480001) has one: pitfall 1.
-  CHECK(inputs[0].size(0) == 21);
-  CHECK(inputs[1].size(0) == 22);
+struct GoldenSet {
+  std::string wav;
+  torch::Tensor chunks;      // [C, 1, 160000]
+  torch::Tensor log_softmax;  // [C, 589, 7]
+};
 
-  for (const auto& [source_name, source_path] : sources) {
-    PyanNet net = load_segmentation_model(test::shared_path(source_path));
-    CHECK_FALSE(net->is_training());
-    for (size_t f = 0; f < files.size(); ++f) {
-      INFO(source_name << " on " << files[f].first);
-      const Comparison c = compare(run_batched(net, inputs[f], 32), goldens[f]);
-      WARN(source_name << " / " << files[f].first << ": max |Δ log-prob| = " << c.max_abs << ", argmax differs on "
-                       << c.disagreements << " of " << c.frames << " frames (" << c.disagreements_outside_ties
-                       << " outside near-ties; golden has " << c.near_ties << " near-tie frames)");
-      CHECK(c.max_abs <= 1e-4);
-      CHECK(c.disagreements_outside_ties == 0);
+// The three golden files' chunks and log-probabilities, read once per process.
+const std::vector<GoldenSet>& golden_sets() {
+  static const std::vector<GoldenSet> sets = [] {
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"data/pyannote_sample/sample.wav", "reference/segmentation_sample.safetensors"},
+        {"data/ami_excerpts/dev00.wav", "reference/segmentation_dev00.safetensors"},
+        {"data/synthetic_librispeech/synth_3spk_overlap.wav", "reference/segmentation_synth_3spk_overlap.safetensors"}};
+    std::vector<GoldenSet> out;
+    for (const auto& [wav, golden] : files) {
+      const auto file = read_safetensors(test::shared_path(golden));
+      out.push_back({wav, make_chunks(read_wav(test::shared_path(wav))), golden_tensor(file, "log_softmax")});
+      if (out.back().chunks.size(0) != file.at("chunk_starts").numel())
+        throw std::runtime_error(wav + ": chunk count differs from the golden's");
     }
+    return out;
+  }();
+  return sets;
+}
+
+// Runs every chunk of the three golden files through the model loaded from `weights`.
+void check_every_chunk(const std::string& source_name, const std::string& weights) {
+  configure_torch_threads(0);
+  PyanNet net = load_segmentation_model(test::shared_path(weights));
+  CHECK_FALSE(net->is_training());
+  for (const GoldenSet& set : golden_sets()) {
+    INFO(source_name << " on " << set.wav);
+    const Comparison c = compare(run_batched(net, set.chunks, 32), set.log_softmax);
+    WARN(source_name << " / " << set.wav << ": max |Δ log-prob| = " << c.max_abs << ", argmax differs on "
+                     << c.disagreements << " of " << c.frames << " frames (" << c.disagreements_outside_ties
+                     << " outside near-ties; golden has " << c.near_ties << " near-tie frames)");
+    CHECK(c.max_abs <= 1e-4);
+    CHECK(c.disagreements_outside_ties == 0);
   }
+}
+
+}  // namespace
+
+TEST_CASE("golden chunking follows the padded-last-chunk rule", "[pyannet][golden]") {
+  // sample.wav (N = 480000) has no padded chunk, dev00.wav (N = 480001) has one: pitfall 1.
+  CHECK(golden_sets()[0].chunks.size(0) == 21);
+  CHECK(golden_sets()[1].chunks.size(0) == 22);
+  CHECK(golden_sets()[2].chunks.size(0) == 46);
+}
+
+TEST_CASE("PyanNet from the int8 ONNX matches the goldens on every chunk", "[pyannet][golden][int8]") {
+  check_every_chunk("int8 ONNX", "models/segmentation-3.0.int8.onnx");
+}
+
+TEST_CASE("PyanNet from the fp32 ONNX matches the goldens on every chunk", "[pyannet][golden][fp32]") {
+  check_every_chunk("fp32 ONNX", "reference/segmentation-3.0.fp32.onnx");
+}
+
+TEST_CASE("PyanNet from safetensors matches the goldens on every chunk", "[pyannet][golden][safetensors]") {
+  check_every_chunk("safetensors", "reference/segmentation_weights.safetensors");
 }
 
 TEST_CASE("PyanNet output is independent of the batch it runs in", "[pyannet]") {

@@ -35,25 +35,18 @@ double max_difference(const std::vector<TensorData>& imported, const Safetensors
 
 }  // namespace
 
-TEST_CASE("int8 ONNX import equals the reference dequantized state dict", "[onnx][import]") {
+// Tolerance 0 for both files. int8: the reference *is* this dequantization ((q − zp)·scale, one
+// float32 multiply per value) followed by the gate reorder and transposes, which move values without
+// rounding. fp32: exported from the reference weights, so only the layout changes. n_ is recomputed
+// with the reference's rounding.
+TEST_CASE("ONNX import equals the reference state dict bit for bit", "[onnx][import]") {
   const auto reference = read_safetensors(test::shared_path("reference/segmentation_weights.safetensors"));
-  const auto imported = segmentation_state_dict_from_onnx(read_onnx(test::shared_path("models/segmentation-3.0.int8.onnx")));
-  // The reference *is* this dequantization ((q − zp)·scale, one float32 multiply per value) followed
-  // by the gate reorder and transposes, which move values without rounding; n_ is recomputed with
-  // the reference's rounding. So the expected difference is exactly 0 (tolerance 0, checked per tensor).
-  const double worst = max_difference(imported, reference);
-  WARN("int8 import: max |imported − reference| = " << worst);
-  CHECK(worst == 0.0);
-}
-
-TEST_CASE("fp32 ONNX import equals the reference state dict", "[onnx][import]") {
-  const auto reference = read_safetensors(test::shared_path("reference/segmentation_weights.safetensors"));
-  const auto imported = segmentation_state_dict_from_onnx(read_onnx(test::shared_path("reference/segmentation-3.0.fp32.onnx")));
-  // Exported from the reference weights; only layout changes (gate order, transposes), so exact
-  // equality is expected (tolerance 0).
-  const double worst = max_difference(imported, reference);
-  WARN("fp32 import: max |imported − reference| = " << worst);
-  CHECK(worst == 0.0);
+  for (const char* onnx : {"models/segmentation-3.0.int8.onnx", "reference/segmentation-3.0.fp32.onnx"}) {
+    INFO(onnx);
+    const double worst = max_difference(segmentation_state_dict_from_onnx(read_onnx(test::shared_path(onnx))), reference);
+    WARN(onnx << ": max |imported − reference| = " << worst);
+    CHECK(worst == 0.0);
+  }
 }
 
 TEST_CASE("SincNet n_ is recomputed bit-exactly", "[onnx][import]") {
@@ -80,4 +73,69 @@ TEST_CASE("ONNX import rejects a model that is not PyanNet", "[onnx][import]") {
       t.bytes.resize(24);
     }
   CHECK_THROWS_WITH(segmentation_state_dict_from_onnx(wrong_shape), Catch::Contains("classifier.bias"));
+}
+
+namespace {
+
+TensorData* find_initializer(OnnxModel& m, const std::string& name) {
+  for (auto& t : m.graph.initializers)
+    if (t.name == name) return &t;
+  FAIL("initializer " << name << " missing");
+  return nullptr;
+}
+
+// Replaces a per-tensor (or per-direction) scale/zero point by a per-channel one of `shape`, with
+// scale value(channel) = base · factor(channel).
+template <typename Factor>
+void make_per_channel(OnnxModel& m, const std::string& weight, std::vector<int64_t> shape, Factor factor) {
+  TensorData* scale = find_initializer(m, weight + "_scale");
+  TensorData* zero = find_initializer(m, weight + "_zero_point");
+  const auto base = scale->to_f32();
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  const int64_t per_base = n / static_cast<int64_t>(base.size());
+  std::vector<float> scales(n);
+  TensorData new_zero = *zero;
+  new_zero.shape = shape;
+  new_zero.bytes.resize(n);
+  for (int64_t i = 0; i < n; ++i) {
+    scales[i] = base[i / per_base] * factor(i % per_base);
+    new_zero.bytes[i] = zero->bytes[i / per_base];
+  }
+  *scale = TensorData::from_f32(scale->name, shape, scales);
+  *zero = new_zero;
+}
+
+}  // namespace
+
+TEST_CASE("ONNX import dequantizes per-channel scales on the right axis", "[onnx][import]") {
+  const auto reference = read_safetensors(test::shared_path("reference/segmentation_weights.safetensors"));
+  OnnxModel m = read_onnx(test::shared_path("models/segmentation-3.0.int8.onnx"));
+  // Conv weight [out=60, in, k]: channel = output channel. Linear weight [in=256, out=128]: channel =
+  // output column. LSTM W [dir, in, 4H]: per (direction, column), here with the same value per
+  // direction, so the result must equal the per-direction reference exactly.
+  auto ramp = [](int64_t c) { return 1.0f + static_cast<float>(c) / 64.0f; };
+  make_per_channel(m, "sincnet.conv1d.1.weight", {60}, ramp);
+  make_per_channel(m, "onnx::MatMul_915", {128}, ramp);
+  make_per_channel(m, "onnx::LSTM_784", {2, 512}, [](int64_t) { return 1.0f; });
+  const auto imported = segmentation_state_dict_from_onnx(m);
+  std::map<std::string, const TensorData*> by_name;
+  for (const auto& t : imported) by_name[t.name] = &t;
+
+  // Expected: reference value of output channel c times ramp(c); one extra float32 rounding, so a
+  // relative tolerance of 1e-6 (2^-20, several ulps).
+  auto check_scaled = [&](const std::string& name, int64_t channels) {
+    INFO(name);
+    const auto got = by_name.at(name)->to_f32();
+    const auto want = reference.at(name).to_f32();
+    const int64_t per_channel = static_cast<int64_t>(want.size()) / channels;
+    for (size_t i = 0; i < want.size(); ++i) {
+      const float expected = want[i] * ramp(static_cast<int64_t>(i) / per_channel);
+      REQUIRE(std::fabs(got[i] - expected) <= 1e-6f * std::max(1.0f, std::fabs(expected)));
+    }
+  };
+  check_scaled("sincnet.conv1d.1.weight", 60);
+  check_scaled("linear.0.weight", 128);
+  CHECK(by_name.at("lstm.weight_ih_l0")->to_f32() == reference.at("lstm.weight_ih_l0").to_f32());
+  CHECK(by_name.at("lstm.weight_ih_l0_reverse")->to_f32() == reference.at("lstm.weight_ih_l0_reverse").to_f32());
 }
