@@ -1,12 +1,16 @@
-// Engine configuration from the command line (see engine_config.h).
+// Engine configuration from the command line and model discovery (see engine_config.h).
 #include "engine_config.h"
+
+#include "engine/model_discovery.h"
 
 namespace diarize {
 
-EngineConfig resolve_engine_config(const RunOptions& options) {
+EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::string>* notes) {
+  const DiscoveredModels models = discover_models(ModelSearch{options.segmentation, options.embedding, options.models_dir});
+  if (notes) *notes = models.notes;
   EngineConfig config = options.engine;
-  config.segmentation_path = options.segmentation;
-  config.embedding_path = options.embedding == "builtin" ? "" : options.embedding;
+  config.segmentation_path = models.segmentation.path;
+  config.embedding_path = models.builtin_embedding ? "" : models.embedding.path;
   config.device = options.device;
   return config;
 }

@@ -1,14 +1,17 @@
 // Which models and device the engine gets for this run.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "engine/engine_api.h"
 #include "run_options.h"
 
 namespace diarize {
 
-// For now copies --segmentation/--embedding/--device and the network settings; model discovery
-// (--models, default locations) will be wired in here. `device` may still be "auto": the
+// Model discovery (docs/models.md) plus the network settings. `device` may still be "auto": the
 // process that loads the engine module resolves it against the devices the module offers.
-EngineConfig resolve_engine_config(const RunOptions& options);
+// `notes` receives what discovery chose and why (printed with --verbose). Throws ModelError.
+EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::string>* notes = nullptr);
 
 }  // namespace diarize

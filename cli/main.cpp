@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "run_command.h"
 #include "run_options.h"
+#include "models_command.h"
 #include "score_command.h"
 
 using namespace diarize;
@@ -57,6 +58,8 @@ int main(int argc, char** argv) {
   add_run_options(app, options, format);
   ScoreOptions score_options;
   CLI::App* score = add_score_command(app, score_options);
+  ModelsOptions models_options;
+  const ModelsCommand models = add_models_command(app, models_options);
 
   try {
     app.parse(argc, argv);
@@ -73,6 +76,7 @@ int main(int argc, char** argv) {
 
   try {
     if (score->parsed()) return run_score(score_options);
+    if (models.models->parsed()) return run_models(models, models_options);
     options.format = format == "json" ? OutputFormat::kJson : OutputFormat::kRttm;
     return run_diarization(options);
   } catch (const UsageError& e) {

@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -29,7 +30,10 @@ bool file_exists(const std::string& path) {
 }
 
 std::unique_ptr<Diarizer> make_diarizer(const RunOptions& options, const FaultPlan& faults, const LogLine& log) {
-  const EngineConfig engine = resolve_engine_config(options);
+  std::vector<std::string> notes;
+  const EngineConfig engine = resolve_engine_config(options, &notes);
+  if (options.verbose)
+    for (const std::string& note : notes) log("diarize: " + note);
   if (options.no_isolation) return std::make_unique<InProcessDiarizer>(engine, options.max_accelerator_failures, log);
   IsolationConfig config;
   config.engine = engine;
@@ -105,15 +109,27 @@ int run_diarization(RunOptions& options) {
       display.start_file(index + 1, total_items, item.path);
       size_t sample_count = 0;
       std::unique_ptr<SharedAudio> audio;
+      const auto decode_start = std::chrono::steady_clock::now();
+      double decode_s = 0.0;
       {
         DecodedAudio decoded = decode_audio(item.path);
+        decode_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - decode_start).count();
         sample_count = decoded.samples.size();
+        if (sample_count == 0) {
+          // Not an error: nothing was said, so there are no speakers (and no child is needed).
+          if (!options.quiet) log("diarize: " + item.path + ": no audio samples; no speakers");
+          DiarizeOutcome empty;
+          empty.device = "none";
+          writer.write(item, to_file_result(item, 0, std::move(empty)));
+          continue;
+        }
         audio = std::make_unique<SharedAudio>(decoded.samples);
       }  // from here on the samples live only in the memfd
       if (!diarizer) diarizer = make_diarizer(options, faults, log);
       DiarizeOutcome outcome = diarizer->diarize(item.path, index + 1, *audio, options.job,
                                                  [&display](const ProgressEvent& event) { display.update(event); });
-      const FileResult result = to_file_result(item, sample_count, std::move(outcome));
+      FileResult result = to_file_result(item, sample_count, std::move(outcome));
+      result.timings_s["decode"] = decode_s;
       display.clear();
       writer.write(item, result);
       if (options.verbose) log(timings_line(item.path, result));

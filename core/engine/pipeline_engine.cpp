@@ -3,8 +3,10 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 
+#include "audio/audio_decoder.h"
 #include "engine/device.h"
 #include "engine/neural_embeddings.h"
 #include "engine/segmentation_runner.h"
@@ -22,6 +24,18 @@ namespace diarize {
 namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// pyannote 3.1 lets the zero-padded last chunk produce turns past the end of the file; nothing
+// was said there, so turns are cut at the file's end (docs/output.md).
+void crop_to_duration(Diarization& diarization, double duration_s) {
+  std::vector<SpeakerTurn> kept;
+  for (SpeakerTurn turn : diarization.turns) {
+    if (turn.start_s >= duration_s) continue;
+    turn.end_s = std::min(turn.end_s, duration_s);
+    kept.push_back(turn);
+  }
+  diarization.turns.swap(kept);
+}
 }  // namespace
 
 PipelineEngine::PipelineEngine(const EngineConfig& config)
@@ -71,13 +85,14 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
     if (progress) progress(ProgressEvent{"clustering", 0, 1});
     result.diarization =
         diarize_from_segmentation(segmentation, embeddings, WeSpeakerResNet34Config::embedding_dim, options);
-    result.timings_s["clustering"] = seconds_since(t0);
+    result.timings_s["clustering+reconstruction"] = seconds_since(t0);
   } else {
     // The built-in embedding computes its features and clusters in one pass over the file.
     if (progress) progress(ProgressEvent{"clustering", 0, 1});
     result.diarization = diarize_with_builtin_embedding(segmentation, samples, count, options);
-    result.timings_s["embeddings+clustering"] = seconds_since(t0);
+    result.timings_s["builtin embedding+clustering+reconstruction"] = seconds_since(t0);
   }
+  crop_to_duration(result.diarization, static_cast<double>(count) / kPipelineSampleRateHz);
   return result;
 }
 

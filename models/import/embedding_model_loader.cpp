@@ -1,18 +1,16 @@
-// Embedding-model loading by content: safetensors, ONNX, PyTorch checkpoint.
+// Embedding-model loading: any recognised file → pyannote state dict → the LibTorch module.
 #include "import/embedding_model_loader.h"
 
-#include "formats/onnx_model.h"
-#include "formats/safetensors.h"
-#include "import/embedding_onnx_import.h"
 #include "import/state_dict_loader.h"
+#include "import/state_dict_reader.h"
 
 namespace diarize {
 
 std::vector<TensorData> read_embedding_state_dict(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_binary_file(path);
-  if (bytes.size() >= 9 && bytes[8] == '{') return parse_safetensors(bytes.data(), bytes.size(), path).tensors;
-  if (!bytes.empty() && bytes[0] == 0x08) return embedding_state_dict_from_onnx(parse_onnx(bytes.data(), bytes.size(), path));
-  throw FormatError(path + ": not a safetensors or ONNX speaker-embedding model");
+  ModelStateDict model = read_model_state_dict(path);
+  if (model.description.role != ModelRole::kEmbedding)
+    throw FormatError(path + ": a " + role_name(model.description.role) + " model, not a speaker-embedding model");
+  return std::move(model.tensors);
 }
 
 WeSpeakerResNet34 load_embedding_model(const std::string& path) {

@@ -126,3 +126,35 @@ TEST_CASE("--help and --version answer on stdout with exit 0", "[cli]") {
   CHECK(version.exit_code == 0);
   CHECK_THAT(version.out, Catch::StartsWith("diarize "));
 }
+
+TEST_CASE("no segmentation model anywhere: exit 3 with where it looked", "[cli][bad-input]") {
+  const std::string dir = test::make_temp_dir();
+  write_wav(dir + "/a.wav", 16000, 16000);
+  const auto r = test::run_command("env -u DIARIZE_MODELS HOME='" + dir + "' XDG_DATA_HOME='" + dir + "/data' " +
+                                   diarize_cmd() + " '" + dir + "/a.wav'");
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(count_lines(r.err) == 1);
+  CHECK_THAT(r.err, Catch::StartsWith("diarize: no segmentation model found"));
+  CHECK_THAT(r.err, Catch::Contains(dir + "/data/diarize/models"));
+  CHECK_THAT(r.err, Catch::Contains("docs/models.md"));
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("silent, very short and empty-of-samples files succeed with no speakers", "[cli]") {
+  const std::string dir = test::make_temp_dir();
+  const std::string model = "--segmentation '" + test::shared_path("models/segmentation-3.0.int8.onnx") + "' ";
+  write_wav(dir + "/silent.wav", 16000, 16000 * 12);
+  write_wav(dir + "/short.wav", 8000, 80);
+  write_wav(dir + "/nothing.wav", 16000, 0);
+  for (const char* name : {"silent.wav", "short.wav"}) {
+    const auto r = test::run_command(diarize_cmd() + " " + model + "-f json '" + dir + "/" + name + "'");
+    INFO(name << ": " << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("\"segments\":[]"));
+  }
+  const auto r = test::run_command(diarize_cmd() + " " + model + "'" + dir + "/nothing.wav'");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.empty());
+  CHECK(r.err == "diarize: " + dir + "/nothing.wav: no audio samples; no speakers\n");
+}

@@ -1,4 +1,6 @@
 // PyanNet (segmentation-3.0) against the upstream goldens, through each of the three weight sources.
+#include "models/torch_test_util.h"  // first: keeps Catch's CHECK (glog defines one too)
+
 #include <catch2/catch.hpp>
 
 #include <sndfile.h>

@@ -1,0 +1,21 @@
+// Reads any supported model file into pyannote-named plain tensors, LibTorch-free: safetensors as
+// stored, ONNX through the graph importers. Used by the network loaders and `models convert`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "formats/model_recognition.h"
+#include "formats/tensor_data.h"
+
+namespace diarize {
+
+struct ModelStateDict {
+  ModelDescription description;
+  std::vector<TensorData> tensors;  // pyannote state-dict names
+};
+
+// Throws FormatError for unreadable or unknown files.
+ModelStateDict read_model_state_dict(const std::string& path);
+
+}  // namespace diarize
