@@ -13,12 +13,14 @@
 #include "pipeline/builtin_features.h"
 #include "pipeline/builtin_refinement.h"
 #include "pipeline/builtin_stitching.h"
+#include "pipeline/builtin_track_split.h"
 
 namespace diarize {
 
 struct BuiltinEmbeddingConfig {
   MfccConfig mfcc;
   StitchConfig stitch;
+  TrackSplitConfig split;
   BicClusteringConfig clustering;
   RefinementConfig refinement;
 };
