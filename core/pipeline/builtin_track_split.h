@@ -18,7 +18,7 @@ namespace diarize {
 struct TrackSplitConfig {
   bool enabled = true;
   // Each side of a cut needs at least this many clean frames (10 ms).
-  int min_side_frames = 300;
+  int min_side_frames = 200;
   // delta-BIC settings of the change-point test (penalty weight, per-side cap, floor).
   BicClusteringConfig bic;
 };
