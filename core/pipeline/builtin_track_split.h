@@ -19,8 +19,16 @@ struct TrackSplitConfig {
   bool enabled = true;
   // Each side of a cut needs at least this many clean frames (10 ms).
   int min_side_frames = 200;
-  // delta-BIC settings of the change-point test (penalty weight, per-side cap, floor).
-  BicClusteringConfig bic;
+  // delta-BIC settings of the change-point test (per-side cap, floor and penalty weight: a
+  // little lower than the clustering's, since a missed cut costs more than a needless one, which
+  // the clustering merges back).
+  BicClusteringConfig bic = split_bic_defaults();
+
+  static BicClusteringConfig split_bic_defaults() {
+    BicClusteringConfig c;
+    c.penalty_weight = 1.75;
+    return c;
+  }
 };
 
 // Tracks after cutting every track at its best change point while the two sides' delta-BIC is
