@@ -70,23 +70,6 @@ GaussianStats capped(const GaussianStats& stats, double max_frames) {
   return out;
 }
 
-// Distinct chunks two sorted chunk lists (which may repeat a chunk) have in common.
-int count_shared_chunks(const std::vector<int>& a, const std::vector<int>& b) {
-  size_t i = 0, j = 0;
-  int shared = 0, last = -1;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] == b[j]) {
-      if (a[i] != last) { ++shared; last = a[i]; }
-      ++i; ++j;
-    } else if (a[i] < b[j]) {
-      ++i;
-    } else {
-      ++j;
-    }
-  }
-  return shared;
-}
-
 struct Cluster {
   GaussianStats stats;
   std::vector<int> chunks;  // sorted
@@ -169,12 +152,7 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
   }
   const int n = static_cast<int>(clusters.size());
   auto pair_cost = [&](int i, int j) {
-    if (config.use_cannot_links) {
-      const int shared = count_shared_chunks(clusters[i].chunks, clusters[j].chunks);
-      const double smaller = static_cast<double>(std::min(clusters[i].chunks.size(), clusters[j].chunks.size()));
-      if (shared > 0 && (shared >= config.min_cannot_link_chunks || shared >= config.cannot_link_fraction * smaller))
-        return kInf;
-    }
+    if (config.use_cannot_links && share_a_chunk(clusters[i].chunks, clusters[j].chunks)) return kInf;
     return delta_bic(clusters[i].stats, clusters[j].stats, config);
   };
   std::vector<double> cost(static_cast<size_t>(n) * n, kInf);

@@ -28,14 +28,6 @@ struct BicClusteringConfig {
   double covariance_floor = 1e-3;
   // Forbid merging clusters that hold two local speakers of one chunk.
   bool use_cannot_links = true;
-  // Two clusters are cannot-linked when they share at least min_cannot_link_chunks chunks, or
-  // when the chunks they share are at least cannot_link_fraction of the smaller one's chunks.
-  // The segmentation model sometimes gives one voice two local speakers for a chunk or two (on
-  // ami trn*, 12 of the 43 chunk pairs of local speakers with >= 0.5 s clean speech each belong
-  // to one reference speaker), so a shared chunk or two between long clusters is weak evidence;
-  // for a short cluster it is most of what is known about it.
-  int min_cannot_link_chunks = 3;
-  double cannot_link_fraction = 0.5;
 };
 
 // delta-BIC of merging two sets of frames (each capped at max_frames_per_side): > 0 keeps them apart.

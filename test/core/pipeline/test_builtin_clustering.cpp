@@ -139,34 +139,6 @@ TEST_CASE("two tracks of one voice that share a chunk are kept apart (cannot-lin
   CHECK(merged[0] != merged[2]);
 }
 
-TEST_CASE("a chunk or two shared by two long clusters does not keep one voice apart; three do", "[builtin]") {
-  std::vector<int> second_chunks;
-  for (int c = 9; c < 19; ++c) second_chunks.push_back(c);
-  for (int shared : {1, 2, 3}) {
-    Problem p;
-    Normal rng{61};
-    p.add(0, 1500, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, rng);
-    // The same voice in chunks 10 - shared .. 19 - shared: `shared` chunks in common with track 0.
-    std::vector<int> chunks;
-    for (int c = 10 - shared; c < 20 - shared; ++c) chunks.push_back(c);
-    p.add(0, 1500, chunks, rng);
-    p.add(1, 1500, {30, 31}, rng);
-    const std::vector<int> labels = p.run();
-    INFO(shared << " shared chunks");
-    CHECK((labels[0] == labels[1]) == (shared < 3));
-    CHECK(labels[2] != labels[0]);
-  }
-  // With the strict rule (any shared chunk), even one keeps them apart.
-  Problem p;
-  Normal rng{61};
-  p.add(0, 1500, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, rng);
-  p.add(0, 1500, second_chunks, rng);
-  BicClusteringConfig strict;
-  strict.min_cannot_link_chunks = 1;
-  const std::vector<int> labels = cluster_tracks(p.stats, p.stats, p.chunks, {}, strict);
-  CHECK(labels[0] != labels[1]);
-}
-
 TEST_CASE("short tracks join the speaker that explains them, or open a new one when they share a chunk with every speaker", "[builtin]") {
   Problem p;
   Normal rng{41};
