@@ -27,7 +27,9 @@ BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
   const std::vector<int> frame_track = assign_clean_frames(activity, tracks);
   const std::vector<GaussianStats> clean = track_statistics(features, frame_track, tracks.num_tracks);
   const std::vector<GaussianStats> active = track_active_statistics(features, activity, tracks);
-  const std::vector<int> cluster_of = cluster_tracks(clean, active, tracks.chunks, bounds, config.clustering);
+  const std::vector<int> cluster_of =
+      cluster_tracks(clean, active, cannot_link_chunks(activity, tracks, config.stitch.min_cannot_link_clean_frames),
+                     bounds, config.clustering);
 
   BuiltinClusters out;
   out.num_chunks = segmentation.num_chunks;
