@@ -21,11 +21,15 @@ BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
                                          const BuiltinEmbeddingConfig& config) {
   const ChunkActivity activity = project_segmentation(segmentation, features.num_frames,
                                                       features.frame_shift_s, features.frame_length_s);
-  const Tracks tracks = stitch_local_speakers(activity, config.stitch);
+  const Tracks stitched = stitch_local_speakers(activity, config.stitch);
+  const Tracks tracks = split_tracks_at_voice_changes(features, activity, stitched,
+                                                      assign_clean_frames(activity, stitched), config.split);
   const std::vector<int> frame_track = assign_clean_frames(activity, tracks);
   const std::vector<GaussianStats> clean = track_statistics(features, frame_track, tracks.num_tracks);
   const std::vector<GaussianStats> active = track_active_statistics(features, activity, tracks);
-  const std::vector<int> cluster_of = cluster_tracks(clean, active, tracks.chunks, bounds, config.clustering);
+  const std::vector<int> cluster_of =
+      cluster_tracks(clean, active, cannot_link_chunks(activity, tracks, config.stitch.min_cannot_link_clean_frames),
+                     bounds, config.clustering);
 
   BuiltinClusters out;
   out.num_chunks = segmentation.num_chunks;

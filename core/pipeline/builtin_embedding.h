@@ -1,5 +1,6 @@
 // The built-in speaker embedding end to end (used when no embedding model is configured):
-// whole-file MFCCs -> local speakers stitched into tracks -> per-track Gaussian statistics ->
+// whole-file MFCCs -> local speakers stitched into tracks -> tracks cut at voice changes ->
+// per-track Gaussian statistics ->
 // delta-BIC clustering. Produces hard clusters per (chunk, local speaker) in the same form as
 // the 3.1 clustering, so reconstruction and output are shared. Design and accuracy:
 // docs/accuracy.md.
@@ -13,12 +14,14 @@
 #include "pipeline/builtin_features.h"
 #include "pipeline/builtin_refinement.h"
 #include "pipeline/builtin_stitching.h"
+#include "pipeline/builtin_track_split.h"
 
 namespace diarize {
 
 struct BuiltinEmbeddingConfig {
   MfccConfig mfcc;
   StitchConfig stitch;
+  TrackSplitConfig split;
   BicClusteringConfig clustering;
   RefinementConfig refinement;
 };

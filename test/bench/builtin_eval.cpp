@@ -147,6 +147,11 @@ int main(int argc, char** argv) {
     else if (a == "--cepstra") config.mfcc.num_cepstra = std::stoi(next());
     else if (a == "--mel") config.mfcc.num_mel_bands = std::stoi(next());
     else if (a == "--no-cannot-link") config.clustering.use_cannot_links = false;
+    else if (a == "--no-split") config.split.enabled = false;
+    else if (a == "--split-penalty") config.split.bic.penalty_weight = std::stod(next());
+    else if (a == "--split-min") config.split.min_side_frames = std::stoi(next());
+    else if (a == "--split-cap") config.split.bic.max_frames_per_side = std::stod(next());
+    else if (a == "--link-clean") config.stitch.min_cannot_link_clean_frames = std::stoi(next());
     else if (a == "--no-refine") config.refinement.enabled = false;
     else if (a == "--min-new") config.clustering.min_new_speaker_frames = std::stoi(next());
     else if (a == "--bic-cap") config.clustering.max_frames_per_side = std::stod(next());

@@ -100,3 +100,24 @@ TEST_CASE("projection puts each 10 ms frame on the segmentation frame under its 
   // Centres t*0.01 + 0.0125 inside [1.69779, 1.71477): 1.7025 s and 1.7125 s.
   CHECK(on == std::vector<int>{169, 170});
 }
+
+TEST_CASE("cannot-link chunks are those where the track's speaker talks alone long enough", "[builtin]") {
+  // Speaker 0 talks through [0, 12) s; speaker 1 talks alone in [4.5, 5) s (0.5 s) and overlaps
+  // speaker 0 in [8, 12) s. Chunks 0..2 see both, each in its own column.
+  Layout layout{3, {{{0.0, 12.0}}, {{4.5, 5.0}, {8.0, 12.0}}}, {{0, 1}, {0, 1}, {0, 1}}};
+  // Speaker 0 is silent while speaker 1 talks alone.
+  layout.turns[0] = {{0.0, 4.5}, {5.0, 12.0}};
+  const std::vector<float> seg = build(layout);
+  const ChunkActivity activity = activity_of(seg, 3, 12.0);
+  const Tracks tracks = stitch_local_speakers(activity, StitchConfig{});
+  REQUIRE(tracks.num_tracks == 2);
+  const int t0 = track(tracks, 0, 0), t1 = track(tracks, 0, 1);
+  CHECK(cannot_link_chunks(activity, tracks, 0) == tracks.chunks);
+  // 0.5 s alone is 50 frames: enough for a 0.4 s minimum, not for 2 s.
+  const auto loose = cannot_link_chunks(activity, tracks, 40);
+  CHECK(loose[t0] == std::vector<int>{0, 1, 2});
+  CHECK(loose[t1] == std::vector<int>{0, 1, 2});
+  const auto strict = cannot_link_chunks(activity, tracks, 200);
+  CHECK(strict[t0] == std::vector<int>{0, 1, 2});
+  CHECK(strict[t1].empty());
+}

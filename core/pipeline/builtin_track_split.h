@@ -1,0 +1,42 @@
+// Splits tracks where their voice changes. Stitching follows the segmentation model's local
+// speakers from chunk to chunk; when the model swaps or merges two speakers, a track drifts from
+// one voice to another while every neighbouring pair of chunks still agrees. A delta-BIC
+// change-point test over the track's clean frames, in time order, cuts it there, so that the
+// clustering sees pure pieces (which it can merge back freely: pieces of one track never share
+// a chunk).
+#pragma once
+
+#include <vector>
+
+#include "pipeline/builtin_activity.h"
+#include "pipeline/builtin_clustering.h"
+#include "pipeline/builtin_features.h"
+#include "pipeline/builtin_stitching.h"
+
+namespace diarize {
+
+struct TrackSplitConfig {
+  bool enabled = true;
+  // Each side of a cut needs at least this many clean frames (10 ms).
+  int min_side_frames = 200;
+  // delta-BIC settings of the change-point test (per-side cap, floor and penalty weight: a
+  // little lower than the clustering's, since a missed cut costs more than a needless one, which
+  // the clustering merges back).
+  BicClusteringConfig bic = split_bic_defaults();
+
+  static BicClusteringConfig split_bic_defaults() {
+    BicClusteringConfig c;
+    c.penalty_weight = 1.75;
+    return c;
+  }
+};
+
+// Tracks after cutting every track at its best change point while the two sides' delta-BIC is
+// positive (binary segmentation, recursively). A cut falls at the centre of a chunk: members of
+// chunks centred before it stay, the others form a new track. `frame_track` is
+// assign_clean_frames(activity, tracks).
+Tracks split_tracks_at_voice_changes(const FeatureMatrix& features, const ChunkActivity& activity,
+                                     const Tracks& tracks, const std::vector<int>& frame_track,
+                                     const TrackSplitConfig& config);
+
+}  // namespace diarize
