@@ -431,3 +431,74 @@ TEST_CASE("A SIGKILLed parent takes its child with it", "[isolation][cli][signal
   CHECK(wait_exit(pid, 10.0) == 128 + SIGKILL);
   require_no_process_left();  // PR_SET_PDEATHSIG
 }
+
+// ---------------------------------------------------------------------------------------------
+// The same fallback with the REAL engine module (libdiarize_engine.so next to the binary) and the
+// real int8 segmentation model, on 12 s of real speech (3 chunks, so each run takes a second or two).
+
+namespace {
+
+std::string real_diarize(const std::string& env, const std::string& arguments) {
+  return "env DIARIZE_TEST_MARKER=" + marker() + " " + env + " '" + binary_dir() + "/diarize' --segmentation '" +
+         shared_path("models/segmentation-3.0.int8.onnx") + "' --embedding builtin " + arguments;
+}
+
+// The first `seconds` of the pyannote sample as a 16 kHz WAV.
+std::string speech_excerpt(const std::string& dir, const std::string& name, double seconds) {
+  SF_INFO in_info{};
+  SNDFILE* in = sf_open(shared_path("data/pyannote_sample/sample.wav").c_str(), SFM_READ, &in_info);
+  REQUIRE(in);
+  std::vector<float> samples(static_cast<size_t>(seconds * in_info.samplerate));
+  const sf_count_t got = sf_readf_float(in, samples.data(), static_cast<sf_count_t>(samples.size()));
+  sf_close(in);
+  REQUIRE(got == static_cast<sf_count_t>(samples.size()));
+  SF_INFO out_info{};
+  out_info.samplerate = in_info.samplerate;
+  out_info.channels = 1;
+  out_info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  const std::string path = dir + "/" + name;
+  SNDFILE* out = sf_open(path.c_str(), SFM_WRITE, &out_info);
+  REQUIRE(out);
+  sf_writef_float(out, samples.data(), got);
+  sf_close(out);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("Real engine: a crash or a hang on attempt 1 still gives the clean result", "[isolation][cli][real-engine]") {
+  const std::string dir = make_temp_dir();
+  const std::string speech = speech_excerpt(dir, "speech.wav", 12.0);
+  const CommandResult clean = run_command(real_diarize("", "'" + speech + "'"));
+  INFO(clean.err);
+  REQUIRE(clean.exit_code == 0);
+  REQUIRE_FALSE(clean.out.empty());
+
+  SECTION("segv on attempt 1") {
+    const CommandResult r = run_command(real_diarize("DIARIZE_FAULT=segv@1", "'" + speech + "'"));
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == clean.out);
+    CHECK(count_lines_containing(r.err, "retrying on CPU") == 1);
+  }
+  SECTION("hang on attempt 1 is cut at --timeout") {
+    const CommandResult r = run_command(real_diarize("DIARIZE_FAULT=hang@1", "--timeout 20 '" + speech + "'"));
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == clean.out);
+    CHECK(count_lines_containing(r.err, "retrying on CPU") == 1);
+  }
+  SECTION("both attempts fail for input 2 of 3: one line, exit 1, the others succeed") {
+    const std::string other = speech_excerpt(dir, "other.wav", 11.0);
+    const CommandResult r =
+        run_command(real_diarize("DIARIZE_FAULT=segv@1:2,segv@2:2", "-o '" + dir + "/out/' '" + speech + "' '" +
+                                                                         other + "' '" + speech + "'"));
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(count_lines_containing(r.err, "diarize: " + other + ": ") >= 1);
+    CHECK(read_text_file(dir + "/out/speech.rttm") == clean.out);
+    CHECK_FALSE(exists(dir + "/out/other.rttm"));
+  }
+  require_no_process_left();
+  require_no_temp_files(dir);
+}

@@ -153,3 +153,18 @@ TEST_CASE("resnet34 rejects malformed inputs with clear errors", "[resnet34]") {
   CHECK_THROWS_WITH(model->pool_and_embed(at::zeros({1, 100, 5})), Catch::Contains("[batch, 2560, frames]"));
   CHECK_THROWS_WITH(model->pool_and_embed(at::zeros({2, 2560, 5}), at::ones({3, 589})), Catch::Contains("batch 2"));
 }
+
+#include "import/embedding_model_loader.h"
+
+TEST_CASE("resnet34 loaded from the BatchNorm-folded ONNX export matches upstream (unmasked)", "[resnet34][onnx]") {
+  // The ONNX export folds BatchNorm into the convolutions; the importer turns each BatchNorm into an
+  // identity that adds the folded bias. Same tolerances as above: the folding reorders float32 sums.
+  Fixture& f = fixture();
+  WeSpeakerResNet34 from_onnx = load_embedding_model(test::shared_path("reference/wespeaker_resnet34_random.onnx"));
+  c10::InferenceMode inference;
+  const at::Tensor features = from_onnx->trunk(f.tensor("fbank_cmn"));
+  check_embeddings(from_onnx->pool_and_embed(features), f.tensor("embedding_nomask"), "onnx nomask");
+  // Masks work on the imported weights too (the ONNX graph itself cannot take them).
+  check_embeddings(from_onnx->pool_and_embed(features, f.tensor("mask_realistic")), f.tensor("embedding_realistic"),
+                   "onnx realistic");
+}
