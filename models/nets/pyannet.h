@@ -1,0 +1,37 @@
+// PyanNet, pyannote's segmentation-3.0 network (pyannote/audio/models/segmentation/PyanNet.py,
+// 3.1.1): SincNet → 4-layer bidirectional LSTM (hidden 128) → 2 × (Linear 128 + LeakyReLU) →
+// classifier Linear(128, 7) → log_softmax over the 7 powerset classes.
+//
+// Public API:
+//   PyanNet net;                       // TORCH_MODULE; parameters named like pyannote's state_dict
+//   net->forward(x)                    // x [B, 1, 160000] float32 16 kHz → [B, 589, 7] log-probs
+//   load_segmentation_model(path)      // see import/segmentation_model_loader.h
+// Run it in eval mode under torch::NoGradGuard / InferenceMode.
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/modulelist.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/rnn.h>
+#include <torch/nn/pimpl.h>
+
+#include "nets/sincnet.h"
+
+namespace diarize {
+
+struct PyanNetImpl : torch::nn::Module {
+  static constexpr int kNumClasses = 7;       // powerset of 3 speakers, at most 2 at once
+  static constexpr int kChunkSamples = 160000;  // 10 s at 16 kHz
+  static constexpr int kNumFrames = 589;      // output frames per 10 s chunk
+
+  PyanNetImpl();
+  torch::Tensor forward(const torch::Tensor& waveform);
+
+  SincNet sincnet{nullptr};
+  torch::nn::LSTM lstm{nullptr};
+  torch::nn::ModuleList linear{nullptr};
+  torch::nn::Linear classifier{nullptr};
+};
+TORCH_MODULE(PyanNet);
+
+}  // namespace diarize
