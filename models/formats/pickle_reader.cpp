@@ -105,6 +105,8 @@ class Unpickler {
   std::vector<Id> stack_;
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, Id> memo_;
+  // Each storage is looked up (and CRC-checked by the zip reader) once, however often it is named.
+  std::unordered_map<std::string, ByteView> loaded_;
   size_t output_bytes_ = 0;
 
   FormatError fail(const std::string& why) const {
@@ -291,7 +293,9 @@ class Unpickler {
     const std::string key = expect(t.items[2], NodeKind::String, "a storage key").text;
     ref.numel = expect(t.items[4], NodeKind::Int, "an element count").integer;
     if (ref.numel < 0) throw fail("negative storage size");
-    ref.bytes = load_(key);
+    auto cached = loaded_.find(key);
+    if (cached == loaded_.end()) cached = loaded_.emplace(key, load_(key)).first;
+    ref.bytes = cached->second;
     if (static_cast<uint64_t>(ref.numel) > ref.bytes.size / dtype_size(ref.dtype) ||
         static_cast<uint64_t>(ref.numel) * dtype_size(ref.dtype) != ref.bytes.size)
       throw fail("storage '" + key + "' has " + std::to_string(ref.bytes.size) + " bytes, not " +

@@ -112,6 +112,23 @@ TEST_CASE("unpickler rebuilds tensors: dtypes, views, shared storages, parameter
   CHECK(v.items[5].tensor.numel() == 0);
 }
 
+TEST_CASE("unpickler looks each storage up once, however often it is named", "[pickle]") {
+  const std::vector<uint8_t> bytes = f32_bytes({1, 2});
+  int lookups = 0;
+  const StorageLoader counting = [&](const std::string&) {
+    ++lookups;
+    return ByteView{bytes.data(), bytes.size()};
+  };
+  test::PickleWriter w;
+  w.empty_list();
+  w.mark();
+  for (int i = 0; i < 50; ++i) w.tensor(DType::F32, "0", 2, 0, {2}, {1});
+  w.appends();
+  w.stop();
+  CHECK(parse_pickle(w.bytes.data(), w.bytes.size(), counting, "p").items.size() == 50);
+  CHECK(lookups == 1);  // a hostile pickle cannot make the zip reader CRC one big entry again and again
+}
+
 TEST_CASE("unpickler keeps unknown globals inert", "[pickle]") {
   const std::string marker = "/tmp/diarize_pickle_must_not_exist";
   std::remove(marker.c_str());
