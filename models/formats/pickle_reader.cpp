@@ -63,6 +63,7 @@ struct TensorView {
 
 constexpr size_t kMaxDims = 16;
 constexpr int64_t kMaxDim = int64_t(1) << 40;
+constexpr size_t kMaxExpansion = 16;  // values in the result per value unpickled
 
 // Storage classes torch writes into persistent ids, and the dtype of their elements.
 bool storage_dtype(const std::string& name, DType& dtype) {
@@ -88,6 +89,10 @@ class Unpickler {
 
   PickleValue run() {
     const Id root = execute();
+    // Python's pickler shares every value it has seen before (BINGET), so the tree may repeat
+    // subtrees; a real checkpoint repeats few (tied weights, strings), a hostile one doubles a
+    // tuple per byte. Cap the expansion so that a tiny file cannot keep us busy for seconds.
+    max_values_ = kMaxExpansion * nodes_.size() + 4096;
     return convert(root, 0);
   }
 
@@ -108,6 +113,8 @@ class Unpickler {
   // Each storage is looked up (and CRC-checked by the zip reader) once, however often it is named.
   std::unordered_map<std::string, ByteView> loaded_;
   size_t output_bytes_ = 0;
+  size_t values_ = 0;
+  size_t max_values_ = 0;
 
   FormatError fail(const std::string& why) const {
     return FormatError(origin_ + ": pickle: " + why + " (byte " + std::to_string(op_pos_) + ")");
@@ -561,6 +568,8 @@ class Unpickler {
   PickleValue convert(Id id, size_t depth) {
     if (depth > limits_.max_depth)
       throw fail("values nest deeper than " + std::to_string(limits_.max_depth) + " levels (or refer to themselves)");
+    if (++values_ > max_values_)
+      throw fail("shared values would expand more than " + std::to_string(kMaxExpansion) + "-fold");
     const Node& n = nodes_[id];
     charge(sizeof(PickleValue) + n.text.size());
     PickleValue v;
