@@ -81,6 +81,25 @@ void zip_pickle_seeds() {
   views.parameter(DType::U8, "2", 2, 1, {1}, {1});
   views.string("b");
   views.tensor(DType::I64, "1", 6, 2, {2, 2}, {0, 1});
+  views.string("s");  // a tensor subclass through _rebuild_from_type_v2
+  views.global("torch._tensor", "_rebuild_from_type_v2");
+  views.mark();
+  views.global("torch._utils", "_rebuild_tensor_v2");
+  views.global("torch.nn.parameter", "Parameter");
+  views.tensor_args(DType::F32, "0", 6, 1, {2}, {2});
+  views.empty_dict();
+  views.tuple(4);
+  views.reduce();
+  views.string("o");  // OrderedDict([('k', 1)])
+  views.global("collections", "OrderedDict");
+  views.empty_list();
+  views.mark();
+  views.string("k");
+  views.integer(1);
+  views.tuple(2);
+  views.appends();
+  views.tuple(1);
+  views.reduce();
   views.setitems();
   views.stop();
   save("fuzz_zip_pickle", "pickle_views", with_mode(1, views.bytes));

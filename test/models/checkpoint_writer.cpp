@@ -136,6 +136,12 @@ void PickleWriter::ordered_dict() {
 void PickleWriter::tensor(DType dtype, const std::string& key, int64_t storage_numel, int64_t offset,
                           const std::vector<int64_t>& shape, const std::vector<int64_t>& stride) {
   global("torch._utils", "_rebuild_tensor_v2");
+  tensor_args(dtype, key, storage_numel, offset, shape, stride);
+  reduce();
+}
+
+void PickleWriter::tensor_args(DType dtype, const std::string& key, int64_t storage_numel, int64_t offset,
+                               const std::vector<int64_t>& shape, const std::vector<int64_t>& stride) {
   mark();  // the 6 arguments
   // persistent id ('storage', torch.<X>Storage, key, location, numel), then BINPERSID
   mark();
@@ -156,7 +162,6 @@ void PickleWriter::tensor(DType dtype, const std::string& key, int64_t storage_n
   boolean(false);  // requires_grad
   ordered_dict();  // backward_hooks
   tuple(6);
-  reduce();
 }
 
 void PickleWriter::parameter(DType dtype, const std::string& key, int64_t storage_numel, int64_t offset,

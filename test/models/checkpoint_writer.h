@@ -47,6 +47,9 @@ class PickleWriter {
   // A tensor through torch._utils._rebuild_tensor_v2 on storage `key` of `storage_numel` elements.
   void tensor(DType dtype, const std::string& key, int64_t storage_numel, int64_t offset,
               const std::vector<int64_t>& shape, const std::vector<int64_t>& stride);
+  // Only the argument tuple of _rebuild_tensor_v2 (for wrappers such as _rebuild_from_type_v2).
+  void tensor_args(DType dtype, const std::string& key, int64_t storage_numel, int64_t offset,
+                   const std::vector<int64_t>& shape, const std::vector<int64_t>& stride);
   // The same, wrapped in torch._utils._rebuild_parameter(tensor, requires_grad, OrderedDict()).
   void parameter(DType dtype, const std::string& key, int64_t storage_numel, int64_t offset,
                  const std::vector<int64_t>& shape, const std::vector<int64_t>& stride);

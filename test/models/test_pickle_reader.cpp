@@ -97,11 +97,30 @@ TEST_CASE("unpickler rebuilds tensors: dtypes, views, shared storages, parameter
   w.tensor(DType::F32, "0", 6, 1, {2, 2}, {0, 2});        // a broadcast (stride 0)
   w.parameter(DType::BOOL, "1", 3, 0, {3}, {1});          // nn.Parameter
   w.tensor(DType::F32, "0", 6, 6, {0}, {1});              // empty, at the storage's end
+  // A tensor subclass: _rebuild_from_type_v2(_rebuild_tensor_v2, Parameter, args, state).
+  w.global("torch._tensor", "_rebuild_from_type_v2");
+  w.mark();
+  w.global("torch._utils", "_rebuild_tensor_v2");
+  w.global("torch.nn.parameter", "Parameter");
+  w.tensor_args(DType::F32, "0", 6, 5, {1}, {1});
+  w.empty_dict();
+  w.tuple(4);
+  w.reduce();
+  // OrderedDict([('a', 1)]), as protocol 0/1 picklers write it.
+  w.global("collections", "OrderedDict");
+  w.empty_list();
+  w.mark();
+  w.string("a");
+  w.integer(1);
+  w.tuple(2);
+  w.appends();
+  w.tuple(1);
+  w.reduce();
   w.appends();
   w.stop();
   const PickleValue v = unpickle(w.bytes, s);
-  REQUIRE(v.items.size() == 6);
-  for (const auto& t : v.items) REQUIRE(t.kind == PickleValue::Kind::Tensor);
+  REQUIRE(v.items.size() == 8);
+  for (size_t i = 0; i < 7; ++i) REQUIRE(v.items[i].kind == PickleValue::Kind::Tensor);
   CHECK(v.items[0].tensor.to_f32() == std::vector<float>{0, 1, 2, 3, 4, 5});
   CHECK(v.items[0].tensor.shape == std::vector<int64_t>{2, 3});
   CHECK(v.items[1].tensor.to_f32() == std::vector<float>{0, 3, 1, 4, 2, 5});
@@ -110,6 +129,9 @@ TEST_CASE("unpickler rebuilds tensors: dtypes, views, shared storages, parameter
   CHECK(v.items[4].tensor.dtype == DType::BOOL);
   CHECK(v.items[4].tensor.bytes == std::vector<uint8_t>{1, 0, 1});
   CHECK(v.items[5].tensor.numel() == 0);
+  CHECK(v.items[6].tensor.to_f32() == std::vector<float>{5});
+  REQUIRE(v.items[7].kind == PickleValue::Kind::Dict);
+  CHECK(v.items[7].get("a")->integer == 1);
 }
 
 TEST_CASE("unpickler looks each storage up once, however often it is named", "[pickle]") {
