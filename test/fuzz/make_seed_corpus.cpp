@@ -117,12 +117,14 @@ void zip_pickle_seeds() {
   hostile.tuple(1);
   hostile.reduce();
   hostile.op('s');
+  hostile.string("p");  // 'p': subprocess.Popen.__new__(Popen, *(), **{}) through STACK_GLOBAL, NEWOBJ_EX
   hostile.string("subprocess");
   hostile.string("Popen");
   hostile.op(0x93);
   hostile.empty_tuple();
-  hostile.mark();
-  hostile.op(0x92);  // NEWOBJ_EX needs cls, args, kwargs: give it an empty dict below instead
+  hostile.empty_dict();
+  hostile.op(0x92);
+  hostile.op('s');
   hostile.stop();
   save("fuzz_zip_pickle", "pickle_protocol4", with_mode(1, hostile.bytes));
 }
