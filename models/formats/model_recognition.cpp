@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "formats/onnx_model.h"
+#include "formats/pytorch_checkpoint.h"
 #include "formats/safetensors.h"
 
 namespace diarize {
@@ -55,11 +56,12 @@ bool looks_like_zip(const std::vector<uint8_t>& bytes) {
   return bytes.size() >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
 }
 
-ModelDescription recognise_safetensors(const std::vector<uint8_t>& bytes, const std::string& path) {
-  const SafetensorsFile file = parse_safetensors(bytes.data(), bytes.size(), path);
+// Recognises a pyannote-named state dict (safetensors or PyTorch checkpoint).
+template <typename File>
+ModelDescription recognise_state_dict(const File& file, ModelFormat format, const std::string& path) {
   ModelDescription d;
   d.path = path;
-  d.format = ModelFormat::kSafetensors;
+  d.format = format;
   d.metadata = file.metadata;
   if (file.find("sincnet.wav_norm1d.weight") && file.find("lstm.weight_ih_l0") && file.find("classifier.weight")) {
     d.role = ModelRole::kSegmentation;
@@ -69,7 +71,8 @@ ModelDescription recognise_safetensors(const std::vector<uint8_t>& bytes, const 
     d.architecture = kResNet34;
     d.batchnorm_folded = !file.find("resnet.bn1.running_var");
   } else {
-    throw FormatError(path + ": safetensors file holds neither a segmentation-3.0 nor a WeSpeaker ResNet34 state dict");
+    throw FormatError(path + ": " + format_name(format) +
+                      " file holds neither a segmentation-3.0 nor a WeSpeaker ResNet34 state dict");
   }
   count_tensors(file.tensors, d);
   return d;
@@ -110,9 +113,11 @@ ModelDescription recognise_onnx(const std::vector<uint8_t>& bytes, const std::st
 
 ModelDescription recognise_model(const std::string& path) {
   const std::vector<uint8_t> bytes = read_binary_file(path);
-  if (looks_like_safetensors(bytes)) return recognise_safetensors(bytes, path);
+  if (looks_like_safetensors(bytes))
+    return recognise_state_dict(parse_safetensors(bytes.data(), bytes.size(), path), ModelFormat::kSafetensors, path);
   if (looks_like_zip(bytes))
-    throw FormatError(path + ": PyTorch checkpoints are not supported yet");
+    return recognise_state_dict(parse_pytorch_checkpoint(bytes.data(), bytes.size(), path),
+                                ModelFormat::kPytorchCheckpoint, path);
   // ONNX has no magic number: a ModelProto starts with field 1 (ir_version, varint) = byte 0x08.
   if (!bytes.empty() && bytes[0] == 0x08) return recognise_onnx(bytes, path);
   throw FormatError(path + ": not a model file diarize knows (expected safetensors, ONNX or a PyTorch checkpoint)");

@@ -1,40 +1,16 @@
-// Format sniffing for segmentation weights, then a strict load into PyanNet.
+// Segmentation-model loading: any recognised file → pyannote state dict → PyanNet.
 #include "import/segmentation_model_loader.h"
 
-#include "formats/onnx_model.h"
-#include "formats/safetensors.h"
-#include "import/segmentation_onnx_import.h"
 #include "import/state_dict_loader.h"
+#include "import/state_dict_reader.h"
 
 namespace diarize {
 
-namespace {
-
-// safetensors begins with a little-endian u64 header length followed by the JSON header's '{'.
-bool looks_like_safetensors(const std::vector<uint8_t>& bytes) { return bytes.size() > 8 && bytes[8] == '{'; }
-
-}  // namespace
-
 std::vector<TensorData> read_segmentation_state_dict(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_binary_file(path);
-  // Recognised by content: a successful parse decides. The error reported when both parses fail is
-  // the one of the format the first bytes point to.
-  std::string safetensors_error;
-  if (looks_like_safetensors(bytes)) {
-    try {
-      return parse_safetensors(bytes.data(), bytes.size(), path).tensors;
-    } catch (const FormatError& e) {
-      safetensors_error = e.what();
-    }
-  }
-  OnnxModel model;
-  try {
-    model = parse_onnx(bytes.data(), bytes.size(), path);
-  } catch (const FormatError& e) {
-    if (!safetensors_error.empty()) throw FormatError(safetensors_error);
-    throw FormatError(path + ": neither safetensors nor ONNX (" + e.what() + ")");
-  }
-  return segmentation_state_dict_from_onnx(model);
+  ModelStateDict model = read_model_state_dict(path);
+  if (model.description.role != ModelRole::kSegmentation)
+    throw FormatError(path + ": a " + role_name(model.description.role) + " model, not a segmentation model");
+  return std::move(model.tensors);
 }
 
 PyanNet load_segmentation_model(const std::string& path) {

@@ -2,6 +2,7 @@
 #include "import/state_dict_reader.h"
 
 #include "formats/onnx_model.h"
+#include "formats/pytorch_checkpoint.h"
 #include "formats/safetensors.h"
 #include "import/embedding_onnx_import.h"
 #include "import/segmentation_onnx_import.h"
@@ -23,7 +24,8 @@ ModelStateDict read_model_state_dict(const std::string& path) {
       break;
     }
     case ModelFormat::kPytorchCheckpoint:
-      throw FormatError(path + ": PyTorch checkpoints are not supported by this build");
+      result.tensors = read_pytorch_checkpoint(path).tensors;
+      break;
   }
   return result;
 }

@@ -215,16 +215,15 @@ TEST_CASE("state dict loading is strict about names, shapes and dtypes", "[pyann
 }
 
 TEST_CASE("load_segmentation_model refuses files that are not segmentation weights", "[pyannet][loader]") {
-  // A WAV file: neither safetensors nor ONNX.
+  // A WAV file: no model format at all.
   CHECK_THROWS_AS(load_segmentation_model(test::shared_path("data/pyannote_sample/sample.wav")), FormatError);
   CHECK_THROWS_WITH(load_segmentation_model(test::shared_path("data/pyannote_sample/sample.wav")),
-                    Catch::Contains("neither safetensors nor ONNX"));
-  // A safetensors file of another network.
+                    Catch::Contains("not a model file diarize knows"));
+  // A safetensors file and an ONNX file of the other network.
   CHECK_THROWS_WITH(load_segmentation_model(test::shared_path("reference/wespeaker_resnet34_random.safetensors")),
-                    Catch::Contains("weights do not fit the network"));
-  // An ONNX file of another network.
+                    Catch::Contains("an embedding model, not a segmentation model"));
   CHECK_THROWS_WITH(load_segmentation_model(test::shared_path("reference/wespeaker_resnet34_random.onnx")),
-                    Catch::Contains("not a pyannote segmentation-3.0"));
+                    Catch::Contains("an embedding model, not a segmentation model"));
   // A truncated safetensors file reports the safetensors problem, not an ONNX one.
   {
     auto bytes = read_binary_file(test::shared_path("reference/segmentation_weights.safetensors"));

@@ -1,0 +1,125 @@
+// `diarize models info / convert` through the real binary, and model discovery's choices.
+#include <catch2/catch.hpp>
+
+#include <sndfile.h>
+
+#include <fstream>
+
+#include "formats/safetensors.h"
+#include "models/checkpoint_writer.h"
+#include "test_support.h"
+
+using namespace diarize;
+
+namespace {
+
+std::string diarize_cmd() { return "'" + test::binary_dir() + "/diarize'"; }
+
+void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+}
+
+// One second of silence: enough for discovery to run (it runs when the first input needs a model).
+std::string silent_wav(const std::string& dir) {
+  const std::string path = dir + "/silence.wav";
+  SF_INFO info{};
+  info.samplerate = 16000;
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+  REQUIRE(f);
+  std::vector<short> zeros(16000, 0);
+  sf_write_short(f, zeros.data(), 16000);
+  sf_close(f);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("models info recognises each format by content", "[cli][models]") {
+  struct Case {
+    const char* file;
+    const char* role;
+    const char* format;
+  };
+  const Case cases[] = {
+      {"models/segmentation-3.0.int8.onnx", "segmentation", "ONNX int8"},
+      {"reference/segmentation-3.0.fp32.onnx", "segmentation", "ONNX fp32"},
+      {"reference/segmentation_weights.safetensors", "segmentation", "safetensors"},
+      {"reference/wespeaker_resnet34_random.safetensors", "embedding", "safetensors"},
+      {"reference/wespeaker_resnet34_random.onnx", "embedding", "ONNX fp32"},
+  };
+  for (const Case& c : cases) {
+    const auto r = test::run_command(diarize_cmd() + " models info '" + test::shared_path(c.file) + "'");
+    INFO(c.file << ": " << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains(std::string("role:          ") + c.role));
+    CHECK_THAT(r.out, Catch::Contains(std::string("format:        ") + c.format));
+  }
+  const auto bad = test::run_command(diarize_cmd() + " models info '" + test::shared_path("data/pyannote_sample/sample.wav") + "'");
+  CHECK(bad.exit_code == 3);
+  CHECK_THAT(bad.err, Catch::Contains("not a model file diarize knows"));
+}
+
+TEST_CASE("a pyannote-style PyTorch checkpoint is recognised and converts bit for bit", "[cli][models]") {
+  // No real pytorch_model.bin can be had here: this one is built like Lightning saves pyannote's
+  // (state_dict plus pyannote.audio metadata objects), from the reference weights.
+  const std::string dir = test::make_temp_dir();
+  const SafetensorsFile reference = read_safetensors(test::shared_path("reference/segmentation_weights.safetensors"));
+  write_bytes(dir + "/pytorch_model.bin", test::write_lightning_checkpoint(reference.tensors));
+
+  const auto info = test::run_command(diarize_cmd() + " models info '" + dir + "/pytorch_model.bin'");
+  INFO(info.err);
+  CHECK(info.exit_code == 0);
+  CHECK_THAT(info.out, Catch::Contains("PyTorch checkpoint"));
+  CHECK_THAT(info.out, Catch::Contains("PyanNet"));
+
+  const auto convert = test::run_command(diarize_cmd() + " models convert '" + dir + "/pytorch_model.bin' '" + dir +
+                                         "/seg.safetensors'");
+  INFO(convert.err);
+  REQUIRE(convert.exit_code == 0);
+  const SafetensorsFile converted = read_safetensors(dir + "/seg.safetensors");
+  REQUIRE(converted.tensors.size() == reference.tensors.size());
+  for (const TensorData& t : reference.tensors) {
+    INFO(t.name);
+    CHECK(converted.at(t.name).bytes == t.bytes);
+    CHECK(converted.at(t.name).shape == t.shape);
+  }
+  CHECK(converted.metadata.at("diarize.role") == "segmentation");
+}
+
+TEST_CASE("ONNX models convert to the reference state dict", "[cli][models]") {
+  const std::string dir = test::make_temp_dir();
+  const auto r = test::run_command(diarize_cmd() + " models convert '" +
+                                   test::shared_path("models/segmentation-3.0.int8.onnx") + "' '" + dir + "/s.safetensors'");
+  REQUIRE(r.exit_code == 0);
+  const SafetensorsFile converted = read_safetensors(dir + "/s.safetensors");
+  const SafetensorsFile reference = read_safetensors(test::shared_path("reference/segmentation_weights.safetensors"));
+  for (const TensorData& t : reference.tensors) {
+    INFO(t.name);
+    CHECK(converted.at(t.name).bytes == t.bytes);  // the goldens' weights are this dequantisation
+  }
+}
+
+TEST_CASE("discovery prefers safetensors, then ONNX fp32, then int8, whatever the names", "[cli][models]") {
+  const std::string dir = test::make_temp_dir();
+  const std::string models = dir + "/models";
+  REQUIRE(std::system(("mkdir -p '" + models + "'").c_str()) == 0);
+  auto link = [&](const char* shared, const char* name) {
+    REQUIRE(std::system(("ln -s '" + test::shared_path(shared) + "' '" + models + "/" + name + "'").c_str()) == 0);
+  };
+  link("models/segmentation-3.0.int8.onnx", "a.onnx");
+  link("reference/segmentation-3.0.fp32.onnx", "b.onnx");
+  const std::string audio = silent_wav(dir);
+  const auto fp32 = test::run_command(diarize_cmd() + " -v --models '" + models + "' '" + audio + "'");
+  INFO(fp32.err);
+  CHECK(fp32.exit_code == 0);
+  CHECK_THAT(fp32.err, Catch::Contains("segmentation: " + models + "/b.onnx (ONNX fp32"));
+  link("reference/segmentation_weights.safetensors", "zzz.bin.safetensors");
+  link("reference/wespeaker_resnet34_random.onnx", "c.onnx");
+  const auto best = test::run_command(diarize_cmd() + " -v --models '" + models + "' '" + audio + "'");
+  INFO(best.err);
+  CHECK(best.exit_code == 0);
+  CHECK_THAT(best.err, Catch::Contains("segmentation: " + models + "/zzz.bin.safetensors (safetensors"));
+  CHECK_THAT(best.err, Catch::Contains("embedding: " + models + "/c.onnx (ONNX fp32"));
+}
