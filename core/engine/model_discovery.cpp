@@ -41,8 +41,8 @@ ModelDescription recognise_named(const std::string& path, ModelRole expected, co
     throw ModelError(std::string(flag) + ": " + e.what());
   }
   if (d.role != expected)
-    throw ModelError(std::string(flag) + ": " + path + " is a " + role_name(d.role) + " model, not a " +
-                     role_name(expected) + " model");
+    throw ModelError(std::string(flag) + ": " + path + " is " + role_with_article(d.role) + ", not " +
+                     role_with_article(expected));
   return d;
 }
 

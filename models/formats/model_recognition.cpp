@@ -11,6 +11,10 @@ namespace diarize {
 
 const char* role_name(ModelRole role) { return role == ModelRole::kSegmentation ? "segmentation" : "embedding"; }
 
+std::string role_with_article(ModelRole role) {
+  return role == ModelRole::kSegmentation ? "a segmentation model" : "an embedding model";
+}
+
 const char* format_name(ModelFormat format) {
   switch (format) {
     case ModelFormat::kSafetensors: return "safetensors";

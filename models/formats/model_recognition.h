@@ -24,6 +24,8 @@ struct ModelDescription {
 };
 
 const char* role_name(ModelRole role);
+// "a segmentation model" / "an embedding model", for messages.
+std::string role_with_article(ModelRole role);
 const char* format_name(ModelFormat format);
 
 // Throws FormatError when the file is unreadable or not a model diarize knows.

@@ -9,7 +9,7 @@ namespace diarize {
 std::vector<TensorData> read_segmentation_state_dict(const std::string& path) {
   ModelStateDict model = read_model_state_dict(path);
   if (model.description.role != ModelRole::kSegmentation)
-    throw FormatError(path + ": a " + role_name(model.description.role) + " model, not a segmentation model");
+    throw FormatError(path + ": " + role_with_article(model.description.role) + ", not " + role_with_article(ModelRole::kSegmentation));
   return std::move(model.tensors);
 }
 
