@@ -1,6 +1,8 @@
 // RTTM writer and a strict reader that reports malformed lines with their numbers.
 #include "output/rttm.h"
 
+#include "output/text_fields.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -30,14 +32,6 @@ std::string format_rttm(const std::string& uri, const Diarization& diarization) 
 
 namespace {
 
-bool parse_double(const std::string& text, double& value) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  value = std::strtod(text.c_str(), &end);
-  return errno == 0 && end == text.c_str() + text.size() && std::isfinite(value);
-}
-
 // RTTM record types other than SPEAKER, which the scorer ignores.
 bool is_other_record_type(const std::string& type) {
   static const char* known[] = {"SPKR-INFO", "SEGMENT", "NOSCORE", "NO_RT_METADATA", "LEXEME", "NON-SPEECH",
@@ -55,10 +49,7 @@ std::vector<RttmTurn> parse_rttm(std::istream& in, const std::string& origin) {
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::istringstream fields_in(line);
-    std::vector<std::string> fields;
-    for (std::string f; fields_in >> f;) fields.push_back(f);
+    const std::vector<std::string> fields = split_fields(line);
     if (fields.empty() || fields[0].rfind(";;", 0) == 0) continue;
     auto fail = [&](const std::string& why) {
       return std::runtime_error(origin + ":" + std::to_string(number) + ": " + why);
@@ -73,13 +64,13 @@ std::vector<RttmTurn> parse_rttm(std::istream& in, const std::string& origin) {
     double channel = 0.0;
     if (fields[2] == "<NA>") {
       turn.channel = 1;
-    } else if (!parse_double(fields[2], channel) || channel < 0 || channel != std::floor(channel) || channel > 1e6) {
+    } else if (!parse_finite_double(fields[2], channel) || channel < 0 || channel != std::floor(channel) || channel > 1e6) {
       throw fail("channel '" + fields[2] + "' is not a number");
     } else {
       turn.channel = static_cast<int>(channel);
     }
-    if (!parse_double(fields[3], turn.start_s)) throw fail("onset '" + fields[3] + "' is not a number");
-    if (!parse_double(fields[4], turn.duration_s)) throw fail("duration '" + fields[4] + "' is not a number");
+    if (!parse_finite_double(fields[3], turn.start_s)) throw fail("onset '" + fields[3] + "' is not a number");
+    if (!parse_finite_double(fields[4], turn.duration_s)) throw fail("duration '" + fields[4] + "' is not a number");
     if (turn.start_s < 0) throw fail("negative onset " + fields[3]);
     if (turn.duration_s < 0) throw fail("negative duration " + fields[4]);
     turn.speaker = fields[7];

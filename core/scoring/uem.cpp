@@ -10,18 +10,11 @@
 #include <sstream>
 
 #include "errors.h"
+#include "output/text_fields.h"
 
 namespace diarize {
 
 namespace {
-
-bool parse_number(const std::string& text, double& value) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  value = std::strtod(text.c_str(), &end);
-  return errno == 0 && end == text.c_str() + text.size() && std::isfinite(value);
-}
 
 bool is_channel(const std::string& text) {
   if (text == "NA" || text == "<NA>") return true;
@@ -50,10 +43,7 @@ Uem parse_uem(std::istream& in, const std::string& origin) {
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::istringstream fields_in(line);
-    std::vector<std::string> fields;
-    for (std::string f; fields_in >> f;) fields.push_back(f);
+    const std::vector<std::string> fields = split_fields(line);
     if (fields.empty() || fields[0][0] == ';') continue;
     auto fail = [&](const std::string& why) {
       return InputError(origin + ":" + std::to_string(number) + ": " + why);
@@ -63,8 +53,8 @@ Uem parse_uem(std::istream& in, const std::string& origin) {
                  std::to_string(fields.size()));
     if (!is_channel(fields[1])) throw fail("channel '" + fields[1] + "' is neither NA nor a number");
     TimeRegion region;
-    if (!parse_number(fields[2], region.start_s)) throw fail("onset '" + fields[2] + "' is not a number");
-    if (!parse_number(fields[3], region.end_s)) throw fail("offset '" + fields[3] + "' is not a number");
+    if (!parse_finite_double(fields[2], region.start_s)) throw fail("onset '" + fields[2] + "' is not a number");
+    if (!parse_finite_double(fields[3], region.end_s)) throw fail("offset '" + fields[3] + "' is not a number");
     if (region.start_s < 0) throw fail("negative onset " + fields[2]);
     if (region.end_s < region.start_s) throw fail("offset " + fields[3] + " is before onset " + fields[2]);
     raw[fields[0]].push_back(region);
