@@ -13,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "audio_fixtures.h"
 #include "test_support.h"
 
 using namespace diarize;
@@ -22,15 +23,7 @@ namespace {
 std::string diarize_cmd() { return "'" + test::binary_dir() + "/diarize'"; }
 
 void write_wav(const std::string& path, int rate, int frames) {
-  SF_INFO info{};
-  info.samplerate = rate;
-  info.channels = 1;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-  REQUIRE(f);
-  std::vector<short> zeros(static_cast<size_t>(frames), 0);
-  sf_write_short(f, zeros.data(), frames);
-  sf_close(f);
+  test::write_wav(path, rate, 1, std::vector<float>(static_cast<size_t>(frames), 0.0f));
 }
 
 size_t count_lines(const std::string& s) {

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "audio_fixtures.h"
 #include "test_support.h"
 
 extern char** environ;
@@ -131,12 +132,6 @@ bool exists(const std::string& path) {
 
 // Tone bursts and silences whose lengths depend on `seed`: each file has its own answer.
 void write_wav(const std::string& path, int seed, double seconds = 3.0) {
-  SF_INFO info{};
-  info.samplerate = 16000;
-  info.channels = 1;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-  REQUIRE(f);
   const size_t n = static_cast<size_t>(seconds * 16000);
   std::vector<float> samples(n, 0.0f);
   const double period_s = 0.6 + 0.1 * (seed % 5);
@@ -144,8 +139,7 @@ void write_wav(const std::string& path, int seed, double seconds = 3.0) {
     const double t = static_cast<double>(i) / 16000.0;
     if (std::fmod(t + 0.05 * seed, period_s) < period_s / 2) samples[i] = static_cast<float>(0.3 * std::sin(2 * M_PI * 220 * t));
   }
-  REQUIRE(sf_write_float(f, samples.data(), static_cast<sf_count_t>(n)) == static_cast<sf_count_t>(n));
-  sf_close(f);
+  test::write_wav(path, 16000, 1, samples);
 }
 
 int count_lines_containing(const std::string& text, const std::string& needle) {
@@ -452,15 +446,8 @@ std::string speech_excerpt(const std::string& dir, const std::string& name, doub
   const sf_count_t got = sf_readf_float(in, samples.data(), static_cast<sf_count_t>(samples.size()));
   sf_close(in);
   REQUIRE(got == static_cast<sf_count_t>(samples.size()));
-  SF_INFO out_info{};
-  out_info.samplerate = in_info.samplerate;
-  out_info.channels = 1;
-  out_info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
   const std::string path = dir + "/" + name;
-  SNDFILE* out = sf_open(path.c_str(), SFM_WRITE, &out_info);
-  REQUIRE(out);
-  sf_writef_float(out, samples.data(), got);
-  sf_close(out);
+  test::write_wav(path, in_info.samplerate, 1, samples);
   return path;
 }
 

@@ -1,10 +1,9 @@
 // `diarize models info / convert` through the real binary, and model discovery's choices.
 #include <catch2/catch.hpp>
 
-#include <sndfile.h>
-
 #include <fstream>
 
+#include "audio_fixtures.h"
 #include "formats/safetensors.h"
 #include "models/checkpoint_writer.h"
 #include "test_support.h"
@@ -17,21 +16,6 @@ std::string diarize_cmd() { return "'" + test::binary_dir() + "/diarize'"; }
 
 void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-}
-
-// One second of silence: enough for discovery to run (it runs when the first input needs a model).
-std::string silent_wav(const std::string& dir) {
-  const std::string path = dir + "/silence.wav";
-  SF_INFO info{};
-  info.samplerate = 16000;
-  info.channels = 1;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-  REQUIRE(f);
-  std::vector<short> zeros(16000, 0);
-  sf_write_short(f, zeros.data(), 16000);
-  sf_close(f);
-  return path;
 }
 
 }  // namespace
@@ -110,7 +94,8 @@ TEST_CASE("discovery prefers safetensors, then ONNX fp32, then int8, whatever th
   };
   link("models/segmentation-3.0.int8.onnx", "a.onnx");
   link("reference/segmentation-3.0.fp32.onnx", "b.onnx");
-  const std::string audio = silent_wav(dir);
+  const std::string audio = dir + "/silence.wav";
+  test::write_silence(audio, 16000, 1.0);
   const auto fp32 = test::run_command(diarize_cmd() + " -v --models '" + models + "' '" + audio + "'");
   INFO(fp32.err);
   CHECK(fp32.exit_code == 0);

@@ -12,6 +12,7 @@
 #include "audio/audio_decoder.h"
 #include "audio/resampler.h"
 #include "errors.h"
+#include "audio_fixtures.h"
 #include "test_support.h"
 
 using namespace diarize;
@@ -115,15 +116,7 @@ TEST_CASE("resampling keeps a tone's frequency and the duration to one sample", 
 
 TEST_CASE("channels are averaged into mono", "[audio]") {
   const std::string path = test::make_temp_dir() + "/stereo.wav";
-  SF_INFO info{};
-  info.samplerate = 16000;
-  info.channels = 2;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
-  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-  REQUIRE(f);
-  const std::vector<float> frames = {0.5f, -0.5f, 0.5f, 0.0f, 0.25f, 0.75f};
-  sf_writef_float(f, frames.data(), 3);
-  sf_close(f);
+  test::write_wav(path, 16000, 2, {0.5f, -0.5f, 0.5f, 0.0f, 0.25f, 0.75f}, SF_FORMAT_FLOAT);
   const DecodedAudio audio = decode_audio(path);
   REQUIRE(audio.samples.size() == 3);
   CHECK(audio.samples[0] == 0.0f);
