@@ -47,6 +47,9 @@ PipelineEngine::PipelineEngine(const EngineConfig& config)
     if (!config.embedding_path.empty()) {
       embedding_ = load_embedding_model(config.embedding_path);
       (*embedding_)->to(device_);
+      // On CPU the trunk runs with BatchNorm folded into the convolutions in oneDNN's blocked
+      // layout: about 2x faster, same RTTMs (test_pipeline_e2e), embeddings within 3e-6.
+      if (device_.is_cpu()) (*embedding_)->set_fast_inference(true);
       embedding_description_ = "WeSpeaker ResNet34 (" + config.embedding_path + ")";
     } else {
       embedding_description_ = "builtin";
