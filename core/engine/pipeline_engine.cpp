@@ -23,6 +23,7 @@ namespace diarize {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+constexpr int kCpuEmbeddingBatch = 2;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // pyannote 3.1 lets the zero-padded last chunk produce turns past the end of the file; nothing
@@ -81,8 +82,11 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
 
   t0 = Clock::now();
   if (embedding_) {
+    // On CPU the ResNet gets slower per crop above 2 crops a batch (test/bench/bench_embedding:
+    // 0.10 s/crop at 1, 0.11 at 2, 0.15 at 32 on 2 cores); accelerators want big batches.
+    const int embedding_batch = device_.is_cpu() ? std::min(config_.batch_size, kCpuEmbeddingBatch) : config_.batch_size;
     const std::vector<float> embeddings = neural_embeddings(*embedding_, samples, num_samples, segmentation,
-                                                            config_.batch_size, device_, report("embeddings"));
+                                                            embedding_batch, device_, report("embeddings"));
     result.timings_s["embeddings"] = seconds_since(t0);
     t0 = Clock::now();
     if (progress) progress(ProgressEvent{"clustering", 0, 1});
