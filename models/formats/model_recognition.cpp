@@ -60,30 +60,34 @@ bool looks_like_zip(const std::vector<uint8_t>& bytes) {
   return bytes.size() >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
 }
 
-// Recognises a pyannote-named state dict (safetensors or PyTorch checkpoint).
-template <typename File>
-ModelDescription recognise_state_dict(const File& file, ModelFormat format, const std::string& path) {
+}  // namespace
+
+ModelDescription describe_state_dict(const std::vector<TensorData>& tensors,
+                                     const std::map<std::string, std::string>& metadata, ModelFormat format,
+                                     const std::string& path) {
+  auto has = [&tensors](const char* name) {
+    return std::any_of(tensors.begin(), tensors.end(), [name](const TensorData& t) { return t.name == name; });
+  };
   ModelDescription d;
   d.path = path;
   d.format = format;
-  d.metadata = file.metadata;
-  if (file.find("sincnet.wav_norm1d.weight") && file.find("lstm.weight_ih_l0") && file.find("classifier.weight")) {
+  d.metadata = metadata;
+  if (has("sincnet.wav_norm1d.weight") && has("lstm.weight_ih_l0") && has("classifier.weight")) {
     d.role = ModelRole::kSegmentation;
     d.architecture = kPyanNet;
-  } else if (file.find("resnet.seg_1.weight") && file.find("resnet.conv1.weight")) {
+  } else if (has("resnet.seg_1.weight") && has("resnet.conv1.weight")) {
     d.role = ModelRole::kEmbedding;
     d.architecture = kResNet34;
-    d.batchnorm_folded = !file.find("resnet.bn1.running_var");
+    d.batchnorm_folded = !has("resnet.bn1.running_var");
   } else {
     throw FormatError(path + ": " + format_name(format) +
                       " file holds neither a segmentation-3.0 nor a WeSpeaker ResNet34 state dict");
   }
-  count_tensors(file.tensors, d);
+  count_tensors(tensors, d);
   return d;
 }
 
-ModelDescription recognise_onnx(const std::vector<uint8_t>& bytes, const std::string& path) {
-  const OnnxModel model = parse_onnx(bytes.data(), bytes.size(), path);
+ModelDescription describe_onnx(const OnnxModel& model, const std::string& path) {
   ModelDescription d;
   d.path = path;
   for (const auto& [key, value] : model.metadata_props) d.metadata[key] = value;
@@ -113,18 +117,29 @@ ModelDescription recognise_onnx(const std::vector<uint8_t>& bytes, const std::st
   return d;
 }
 
-}  // namespace
+ModelContainer sniff_model_container(const std::vector<uint8_t>& bytes, const std::string& path) {
+  if (looks_like_safetensors(bytes)) return ModelContainer::kSafetensors;
+  if (looks_like_zip(bytes)) return ModelContainer::kPytorchZip;
+  // ONNX has no magic number: a ModelProto starts with field 1 (ir_version, varint) = byte 0x08.
+  if (!bytes.empty() && bytes[0] == 0x08) return ModelContainer::kOnnx;
+  throw FormatError(path + ": not a model file diarize knows (expected safetensors, ONNX or a PyTorch checkpoint)");
+}
 
 ModelDescription recognise_model(const std::string& path) {
   const std::vector<uint8_t> bytes = read_binary_file(path);
-  if (looks_like_safetensors(bytes))
-    return recognise_state_dict(parse_safetensors(bytes.data(), bytes.size(), path), ModelFormat::kSafetensors, path);
-  if (looks_like_zip(bytes))
-    return recognise_state_dict(parse_pytorch_checkpoint(bytes.data(), bytes.size(), path),
-                                ModelFormat::kPytorchCheckpoint, path);
-  // ONNX has no magic number: a ModelProto starts with field 1 (ir_version, varint) = byte 0x08.
-  if (!bytes.empty() && bytes[0] == 0x08) return recognise_onnx(bytes, path);
-  throw FormatError(path + ": not a model file diarize knows (expected safetensors, ONNX or a PyTorch checkpoint)");
+  switch (sniff_model_container(bytes, path)) {
+    case ModelContainer::kSafetensors: {
+      const SafetensorsFile file = parse_safetensors(bytes.data(), bytes.size(), path);
+      return describe_state_dict(file.tensors, file.metadata, ModelFormat::kSafetensors, path);
+    }
+    case ModelContainer::kPytorchZip: {
+      const PyTorchCheckpoint file = parse_pytorch_checkpoint(bytes.data(), bytes.size(), path);
+      return describe_state_dict(file.tensors, file.metadata, ModelFormat::kPytorchCheckpoint, path);
+    }
+    case ModelContainer::kOnnx:
+      break;
+  }
+  return describe_onnx(parse_onnx(bytes.data(), bytes.size(), path), path);
 }
 
 }  // namespace diarize

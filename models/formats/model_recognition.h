@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
+
+#include "formats/onnx_model.h"
+#include "formats/tensor_data.h"
 
 namespace diarize {
 
@@ -30,5 +34,15 @@ const char* format_name(ModelFormat format);
 
 // Throws FormatError when the file is unreadable or not a model diarize knows.
 ModelDescription recognise_model(const std::string& path);
+
+// The pieces of recognise_model, for callers that parse the file themselves (one read, one parse).
+enum class ModelContainer { kSafetensors, kPytorchZip, kOnnx };
+// By the first bytes; FormatError for anything else.
+ModelContainer sniff_model_container(const std::vector<uint8_t>& bytes, const std::string& path);
+// A pyannote-named state dict (safetensors or checkpoint) of `format`.
+ModelDescription describe_state_dict(const std::vector<TensorData>& tensors,
+                                     const std::map<std::string, std::string>& metadata, ModelFormat format,
+                                     const std::string& path);
+ModelDescription describe_onnx(const OnnxModel& model, const std::string& path);
 
 }  // namespace diarize

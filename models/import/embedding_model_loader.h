@@ -13,7 +13,5 @@
 namespace diarize {
 
 WeSpeakerResNet34 load_embedding_model(const std::string& path);
-// The state dict behind `path`, for `models convert`.
-std::vector<TensorData> read_embedding_state_dict(const std::string& path);
 
 }  // namespace diarize

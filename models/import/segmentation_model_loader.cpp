@@ -6,16 +6,9 @@
 
 namespace diarize {
 
-std::vector<TensorData> read_segmentation_state_dict(const std::string& path) {
-  ModelStateDict model = read_model_state_dict(path);
-  if (model.description.role != ModelRole::kSegmentation)
-    throw FormatError(path + ": " + role_with_article(model.description.role) + ", not " + role_with_article(ModelRole::kSegmentation));
-  return std::move(model.tensors);
-}
-
 PyanNet load_segmentation_model(const std::string& path) {
   PyanNet net;
-  load_state_dict(*net, read_segmentation_state_dict(path), path);
+  load_state_dict(*net, read_state_dict_of_role(path, ModelRole::kSegmentation), path);
   net->eval();
   return net;
 }

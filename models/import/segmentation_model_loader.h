@@ -3,7 +3,8 @@
 // Public API:
 //   PyanNet load_segmentation_model(const std::string& path);
 // Accepts a safetensors state dict with pyannote's names (diarize's canonical format) or a
-// sherpa-onnx segmentation-3.0 ONNX export (fp32 or int8), recognised by content, not by extension.
+// sherpa-onnx segmentation-3.0 ONNX export (fp32 or int8) or a PyTorch checkpoint, recognised by
+// content, not by extension (import/state_dict_reader.h).
 // Returns the module in eval mode. FormatError (naming the path) for unreadable, unrecognised or
 // unfit files.
 #pragma once
@@ -18,8 +19,5 @@ namespace diarize {
 
 PyanNet load_segmentation_model(const std::string& path);
 
-// The state dict behind `path` (safetensors as is, ONNX through the importer), for tools such as
-// `models convert`.
-std::vector<TensorData> read_segmentation_state_dict(const std::string& path);
 
 }  // namespace diarize

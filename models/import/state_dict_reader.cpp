@@ -1,4 +1,4 @@
-// Format dispatch from a recognised model file to its pyannote state dict.
+// Format dispatch from a model file to its pyannote state dict: one read, one parse.
 #include "import/state_dict_reader.h"
 
 #include "formats/onnx_model.h"
@@ -10,24 +10,37 @@
 namespace diarize {
 
 ModelStateDict read_model_state_dict(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_binary_file(path);
   ModelStateDict result;
-  result.description = recognise_model(path);
-  switch (result.description.format) {
-    case ModelFormat::kSafetensors:
-      result.tensors = read_safetensors(path).tensors;
+  switch (sniff_model_container(bytes, path)) {
+    case ModelContainer::kSafetensors: {
+      SafetensorsFile file = parse_safetensors(bytes.data(), bytes.size(), path);
+      result.description = describe_state_dict(file.tensors, file.metadata, ModelFormat::kSafetensors, path);
+      result.tensors = std::move(file.tensors);
       break;
-    case ModelFormat::kOnnxFp32:
-    case ModelFormat::kOnnxInt8: {
-      const OnnxModel model = read_onnx(path);
+    }
+    case ModelContainer::kPytorchZip: {
+      PyTorchCheckpoint file = parse_pytorch_checkpoint(bytes.data(), bytes.size(), path);
+      result.description = describe_state_dict(file.tensors, file.metadata, ModelFormat::kPytorchCheckpoint, path);
+      result.tensors = std::move(file.tensors);
+      break;
+    }
+    case ModelContainer::kOnnx: {
+      const OnnxModel model = parse_onnx(bytes.data(), bytes.size(), path);
+      result.description = describe_onnx(model, path);
       result.tensors = result.description.role == ModelRole::kSegmentation ? segmentation_state_dict_from_onnx(model)
                                                                            : embedding_state_dict_from_onnx(model);
       break;
     }
-    case ModelFormat::kPytorchCheckpoint:
-      result.tensors = read_pytorch_checkpoint(path).tensors;
-      break;
   }
   return result;
+}
+
+std::vector<TensorData> read_state_dict_of_role(const std::string& path, ModelRole expected) {
+  ModelStateDict model = read_model_state_dict(path);
+  if (model.description.role != expected)
+    throw FormatError(path + ": " + role_with_article(model.description.role) + ", not " + role_with_article(expected));
+  return std::move(model.tensors);
 }
 
 }  // namespace diarize

@@ -15,7 +15,9 @@ struct ModelStateDict {
   std::vector<TensorData> tensors;  // pyannote state-dict names
 };
 
-// Throws FormatError for unreadable or unknown files.
+// Reads and parses the file once. Throws FormatError for unreadable or unknown files.
 ModelStateDict read_model_state_dict(const std::string& path);
+// The same, for a model of the `expected` role (FormatError naming both roles otherwise).
+std::vector<TensorData> read_state_dict_of_role(const std::string& path, ModelRole expected);
 
 }  // namespace diarize
