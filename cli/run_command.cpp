@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -78,11 +79,8 @@ int run_diarization(RunOptions& options) {
 
   std::vector<std::string> errors;
   std::vector<InputItem> items = expand_inputs(options.inputs, errors);
-  bool any_folder = false;
-  for (const auto& input : options.inputs) {
-    struct stat st {};
-    if (input != "-" && ::stat(input.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) any_folder = true;
-  }
+  const bool any_folder =
+      std::any_of(items.begin(), items.end(), [](const InputItem& item) { return item.from_folder; });
   const OutputWriter writer(options, items.size() + errors.size(), any_folder);
   if (!options.uri.empty() && items.size() == 1) items[0].uri = options.uri;
 

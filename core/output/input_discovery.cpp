@@ -54,6 +54,7 @@ std::vector<InputItem> expand_inputs(const std::vector<std::string>& arguments, 
         item.path = path;
         item.relative_stem = strip_extension(fs::path(path).lexically_relative(argument).string());
         item.uri = uri_for_path(path);
+        item.from_folder = true;
         items.push_back(std::move(item));
       }
     } else {

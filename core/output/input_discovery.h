@@ -11,6 +11,7 @@ struct InputItem {
   std::string path;           // as opened ("-" for stdin)
   std::string relative_stem;  // output name without extension: path below the folder argument, or the file stem
   std::string uri;
+  bool from_folder = false;   // found by walking a folder argument
 };
 
 // Audio file extensions picked up inside folders (case-insensitive).
