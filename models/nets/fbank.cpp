@@ -93,9 +93,10 @@ at::Tensor KaldiFbank::operator()(const at::Tensor& waveforms) const {
   const at::Tensor previous = at::cat({frames.narrow(-1, 0, 1), frames.narrow(-1, 0, length - 1)}, -1);
   frames = frames - config_.preemphasis * previous;
 
-  frames = at::constant_pad_nd(frames * window_, {0, fft_size_ - length}, 0.0);
+  // The constant tensors live on the CPU; .to() is free when the input is there too.
+  frames = at::constant_pad_nd(frames * window_.to(frames.device()), {0, fft_size_ - length}, 0.0);
   const at::Tensor power = at::fft_rfft(frames).abs().pow(2.0);
-  const at::Tensor mel_energies = at::matmul(power, mel_filters_t_);
+  const at::Tensor mel_energies = at::matmul(power, mel_filters_t_.to(power.device()));
   return at::clamp_min(mel_energies, std::numeric_limits<float>::epsilon()).log();
 }
 

@@ -83,7 +83,7 @@ at::Tensor WeSpeakerResNet34Impl::trunk(const at::Tensor& fbank_cmn) {
     // Three stride-2 stages (3x3, padding 1) each map T to ceil(T/2); oneDNN rejects empty batches.
     int64_t frames = fbank_cmn.size(1);
     for (int stage = 0; stage < 3; ++stage) frames = (frames + 1) / 2;
-    return at::zeros({0, WeSpeakerResNet34Config::feature_dim, frames}, at::kFloat);
+    return at::zeros({0, WeSpeakerResNet34Config::feature_dim, frames}, fbank_cmn.options().dtype(at::kFloat));
   }
   // wespeaker treats the spectrogram as a one-channel image with frequency as height and time as width.
   const at::Tensor image = fbank_cmn.to(at::kFloat).permute({0, 2, 1}).unsqueeze(1);
