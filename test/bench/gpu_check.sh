@@ -40,7 +40,7 @@ fi
 if ! cmake --build build-gpu -j16 > "$out/build.log" 2>&1; then
   log "build failed"; grep -E "error|Error" -A3 "$out/build.log" | head -80 | tee -a "$out/summary.txt"; exit 1
 fi
-log "configure+build $(echo "$(date +%s.%N) - $start" | bc) s"
+log "configure+build $(awk "BEGIN{print $(date +%s.%N) - $start}") s"
 d=build-gpu/bin/diarize
 
 run() {  # name, then diarize arguments; keeps stdout, stderr, exit code and wall time
@@ -48,7 +48,7 @@ run() {  # name, then diarize arguments; keeps stdout, stderr, exit code and wal
   local t0; t0=$(date +%s.%N)
   timeout 300 "$d" "$@" > "$out/$name.out" 2> "$out/$name.err"
   local rc=$?
-  log "$name: rc $rc, $(echo "$(date +%s.%N) - $t0" | bc) s wall"
+  log "$name: rc $rc, $(awk "BEGIN{print $(date +%s.%N) - $t0}") s wall"
   grep -E "device|embedding|segmentation|decode|fell back|retry|CPU|cpu" "$out/$name.err" | head -8 | tee -a "$out/summary.txt"
 }
 
