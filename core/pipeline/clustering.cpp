@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "pipeline/bounded_linkage.h"
 #include "pipeline/hierarchy.h"
 #include "pipeline/numpy_argsort.h"
 
@@ -133,7 +134,7 @@ std::vector<int> agglomerative_cluster(const std::vector<float>& embeddings, int
     for (int64_t d = 0; d < dim; ++d) row[d] = row[d] / norm;
   }
   const std::vector<double> points(unit.begin(), unit.end());
-  const std::vector<Merge> dendrogram = centroid_linkage(points, n, dim);
+  const std::vector<Merge> dendrogram = bounded_centroid_linkage(points, n, dim, config.max_exact_linkage_points);
 
   std::vector<int> clusters = flat_clusters(dendrogram, config.threshold);
   UniqueCounts unique = unique_counts(clusters);

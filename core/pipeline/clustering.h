@@ -11,6 +11,9 @@ namespace diarize {
 struct ClusteringConfig {
   double threshold = 0.7045654963945799;  // euclidean between unit vectors (cosine 0.2482)
   int min_cluster_size = 12;
+  // Above this many embeddings the linkage pre-merges mutual nearest neighbours so that its distance
+  // matrix stays at 256 MiB (bounded_linkage.h); at or below it, scipy's result exactly.
+  int64_t max_exact_linkage_points = 8192;
 };
 
 // Speaker-number constraints as SpeakerDiarization.apply passes them (0 = not given).

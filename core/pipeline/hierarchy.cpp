@@ -107,6 +107,20 @@ double centroid_update(double d_xi, double d_yi, double d_xy, int64_t size_x, in
 std::vector<Merge> centroid_linkage(const std::vector<double>& points, int64_t n, int64_t dim) {
   if (n < 2) throw std::invalid_argument("centroid_linkage needs at least two points");
   if (static_cast<int64_t>(points.size()) != n * dim) throw std::invalid_argument("centroid_linkage: bad point array");
+  StartingClusters start;
+  start.sizes.assign(static_cast<size_t>(n), 1);
+  start.ids.resize(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) start.ids[static_cast<size_t>(i)] = i;
+  start.next_id = n;
+  return centroid_linkage(points, start, dim);
+}
+
+std::vector<Merge> centroid_linkage(const std::vector<double>& centroids, const StartingClusters& start, int64_t dim) {
+  const int64_t n = static_cast<int64_t>(start.sizes.size());
+  if (n < 2) throw std::invalid_argument("centroid_linkage needs at least two clusters");
+  if (static_cast<int64_t>(centroids.size()) != n * dim || static_cast<int64_t>(start.ids.size()) != n)
+    throw std::invalid_argument("centroid_linkage: bad cluster arrays");
+  const std::vector<double>& points = centroids;
 
   // pdist(metric="euclidean") in double.
   std::vector<double> D(static_cast<size_t>(n * (n - 1) / 2));
@@ -124,9 +138,8 @@ std::vector<Merge> centroid_linkage(const std::vector<double>& points, int64_t n
   }
 
   std::vector<Merge> Z(static_cast<size_t>(n - 1));
-  std::vector<int64_t> size(static_cast<size_t>(n), 1);
-  std::vector<int64_t> cluster_id(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) cluster_id[i] = i;
+  std::vector<int64_t> size = start.sizes;
+  std::vector<int64_t> cluster_id = start.ids;
   std::vector<int64_t> neighbor(static_cast<size_t>(n - 1));
   std::vector<double> min_dist(static_cast<size_t>(n - 1));
 
@@ -163,7 +176,7 @@ std::vector<Merge> centroid_linkage(const std::vector<double>& points, int64_t n
 
     size[x] = 0;        // cluster x is dropped
     size[y] = nx + ny;  // cluster y becomes the merged cluster
-    cluster_id[y] = n + k;
+    cluster_id[y] = start.next_id + k;
 
     for (int64_t z = 0; z < n; ++z) {
       const int64_t nz = size[z];

@@ -25,6 +25,19 @@ struct Merge {
 // Memory: n(n-1)/2 doubles, like scipy's condensed matrix.
 std::vector<Merge> centroid_linkage(const std::vector<double>& points, int64_t num_points, int64_t dim);
 
+// Clusters that a linkage starts from instead of single observations (see bounded_linkage.h).
+struct StartingClusters {
+  std::vector<int64_t> sizes;  // observations in each cluster (>= 1)
+  std::vector<int64_t> ids;    // each cluster's id in the full dendrogram
+  int64_t next_id = 0;         // id of the cluster this linkage's first merge makes
+};
+
+// The same algorithm from weighted clusters given by their centroids (rows of `dim` doubles): for
+// centroid linkage that equals having merged each cluster's observations first, because scipy's
+// distance update is the exact Euclidean distance between centroids. With unit sizes, ids 0..n-1 and
+// next_id n it is the function above.
+std::vector<Merge> centroid_linkage(const std::vector<double>& centroids, const StartingClusters& start, int64_t dim);
+
 // fcluster(Z, cutoff, criterion="distance"): flat cluster numbers 1.. for each observation, in
 // scipy's numbering (pre-order walk from the root; a subtree whose maximum merge height is
 // <= cutoff is one cluster).
