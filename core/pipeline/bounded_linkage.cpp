@@ -1,4 +1,4 @@
-// Mutual-nearest-neighbour pre-merging in front of the exact centroid linkage (see the header).
+// Nearest-neighbour pre-merging in front of the exact centroid linkage (see the header).
 #include "pipeline/bounded_linkage.h"
 
 #include <algorithm>
@@ -79,14 +79,25 @@ std::vector<Merge> bounded_centroid_linkage(const std::vector<double>& points, i
   int64_t m = n;
   while (m > max_exact_points) {
     const std::vector<int64_t> nearest = nearest_neighbours(centroids, m, dim);
-    std::vector<Pair> pairs;  // mutual nearest neighbours; the globally closest pair always is one
+    // Each cluster with its nearest neighbour, closest first; a cluster joins at most one merge per
+    // round. This greedy matching merges a large share of the clusters each round even where mutual
+    // nearest neighbours are rare (hubs in high dimensions).
+    std::vector<Pair> candidates;
     for (int64_t i = 0; i < m; ++i) {
       const int64_t j = nearest[static_cast<size_t>(i)];
-      if (j > i && nearest[static_cast<size_t>(j)] == i)
-        pairs.push_back({i, j, exact_distance(&centroids[static_cast<size_t>(i * dim)], &centroids[static_cast<size_t>(j * dim)], dim)});
+      if (j < i && nearest[static_cast<size_t>(j)] == i) continue;  // the mutual pair is listed once
+      const int64_t a = std::min(i, j), b = std::max(i, j);
+      candidates.push_back({a, b, exact_distance(&centroids[static_cast<size_t>(a * dim)], &centroids[static_cast<size_t>(b * dim)], dim)});
     }
-    std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
-    pairs.resize(static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(pairs.size()), m - max_exact_points)));
+    std::stable_sort(candidates.begin(), candidates.end(), [](const Pair& x, const Pair& y) { return x.distance < y.distance; });
+    std::vector<uint8_t> taken(static_cast<size_t>(m), 0);
+    std::vector<Pair> pairs;
+    for (const Pair& p : candidates) {
+      if (static_cast<int64_t>(pairs.size()) == m - max_exact_points) break;
+      if (taken[static_cast<size_t>(p.i)] || taken[static_cast<size_t>(p.j)]) continue;
+      taken[static_cast<size_t>(p.i)] = taken[static_cast<size_t>(p.j)] = 1;
+      pairs.push_back(p);
+    }
 
     std::vector<uint8_t> dropped(static_cast<size_t>(m), 0);
     for (const Pair& p : pairs) {

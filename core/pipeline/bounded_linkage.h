@@ -1,7 +1,8 @@
 // Centroid linkage whose memory stays bounded on long recordings. scipy's algorithm (hierarchy.h)
 // keeps n(n-1)/2 doubles: 256 MiB for 8,192 embeddings, 2.5 GB for 25,000 (about four hours of
-// two-speaker speech). Above `max_exact_points` the closest mutual nearest neighbours are merged
-// first, round after round, until that many clusters remain; the exact algorithm links those. For
+// two-speaker speech). Above `max_exact_points` clusters are merged with their nearest neighbours
+// first, closest pairs first and each cluster at most once per round, until that many clusters
+// remain; the exact algorithm links those. For
 // centroid linkage a pre-merged cluster is exactly its centroid with its size (hierarchy.h), so
 // the only approximation is the ORDER of those first, shortest merges. Up to `max_exact_points`
 // the result is scipy's, merge for merge.
