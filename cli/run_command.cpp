@@ -110,9 +110,11 @@ int run_diarization(RunOptions& options) {
       const auto decode_start = std::chrono::steady_clock::now();
       double decode_s = 0.0;
       {
-        DecodedAudio decoded = decode_audio(item.path);
+        // Decoded straight into the memfd the child maps: the samples exist once, never twice.
+        SharedAudioWriter samples;
+        decode_audio_into(item.path, samples);
         decode_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - decode_start).count();
-        sample_count = decoded.samples.size();
+        sample_count = samples.size();
         if (sample_count == 0) {
           // Not an error: nothing was said, so there are no speakers (and no child is needed).
           if (!options.quiet) log("diarize: " + item.path + ": no audio samples; no speakers");
@@ -121,8 +123,8 @@ int run_diarization(RunOptions& options) {
           writer.write(item, to_file_result(item, 0, std::move(empty)));
           continue;
         }
-        audio = std::make_unique<SharedAudio>(decoded.samples);
-      }  // from here on the samples live only in the memfd
+        audio = samples.finish();
+      }
       if (!diarizer) diarizer = make_diarizer(options, faults, log);
       DiarizeOutcome outcome = diarizer->diarize(item.path, index + 1, *audio, options.job,
                                                  [&display](const ProgressEvent& event) { display.update(event); });

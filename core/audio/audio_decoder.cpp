@@ -63,14 +63,14 @@ std::string describe_format(int format) {
   return container;
 }
 
-DecodedAudio decode_open_file(SNDFILE* file, const SF_INFO& info) {
+AudioSourceInfo decode_open_file(SNDFILE* file, const SF_INFO& info, SampleSink& sink) {
   if (info.samplerate < kMinSourceRateHz || info.samplerate > kMaxSourceRateHz)
     throw InputError("unsupported sample rate " + std::to_string(info.samplerate) + " Hz (expected " +
                      std::to_string(kMinSourceRateHz) + ".." + std::to_string(kMaxSourceRateHz) + ")");
   if (info.channels < 1 || info.channels > kMaxSourceChannels)
     throw InputError("unsupported channel count " + std::to_string(info.channels));
 
-  DecodedAudio audio;
+  AudioSourceInfo audio;
   audio.source_rate_hz = info.samplerate;
   audio.source_channels = info.channels;
   audio.source_format = describe_format(info.format);
@@ -84,11 +84,12 @@ DecodedAudio decode_open_file(SNDFILE* file, const SF_INFO& info) {
   // The header's frame count is only an estimate for MP3, and may lie: reserve modestly, read to EOF.
   const double ratio = static_cast<double>(kPipelineSampleRateHz) / info.samplerate;
   const sf_count_t estimate = std::clamp<sf_count_t>(info.frames, 0, sf_count_t(4) * 3600 * info.samplerate);
-  audio.samples.reserve(static_cast<size_t>(estimate * ratio) + 1024);
+  sink.reserve(static_cast<size_t>(static_cast<double>(estimate) * ratio) + 1024);
 
   const sf_count_t block_frames = std::max<sf_count_t>(1, kBlockSamples / info.channels);
   std::vector<float> interleaved(static_cast<size_t>(block_frames * info.channels));
   std::vector<float> mono(static_cast<size_t>(block_frames));
+  std::vector<float> resampled;
   const float inv_channels = 1.0f / static_cast<float>(info.channels);
   int64_t frames_read = 0;
   for (;;) {
@@ -103,21 +104,23 @@ DecodedAudio decode_open_file(SNDFILE* file, const SF_INFO& info) {
     }
     frames_read += got;
     if (resampling) {
-      resampler->process(mono.data(), static_cast<size_t>(got), audio.samples);
+      resampled.clear();
+      resampler->process(mono.data(), static_cast<size_t>(got), resampled);
+      sink.append(resampled.data(), resampled.size());
     } else {
-      audio.samples.insert(audio.samples.end(), mono.begin(), mono.begin() + got);
+      sink.append(mono.data(), static_cast<size_t>(got));
     }
   }
   if (sf_error(file) != SF_ERR_NO_ERROR && frames_read == 0)
     throw InputError(std::string("cannot decode audio: ") + sf_strerror(file));
   audio.source_frames = frames_read;
   if (resampling) {
-    resampler->finish(audio.samples);
+    resampled.clear();
+    resampler->finish(resampled);
+    sink.append(resampled.data(), resampled.size());
     // libsamplerate's output length can differ from the ideal by a sample or two: make it exact.
-    const size_t expected = static_cast<size_t>(std::llround(static_cast<double>(frames_read) * ratio));
-    audio.samples.resize(expected, 0.0f);
+    sink.resize(static_cast<size_t>(std::llround(static_cast<double>(frames_read) * ratio)));
   }
-  audio.samples.shrink_to_fit();
   return audio;
 }
 
@@ -132,17 +135,17 @@ std::string open_error_reason(SNDFILE* probe_null_error_source) {
 
 }  // namespace
 
-DecodedAudio decode_audio_memory(const std::vector<uint8_t>& bytes) {
+AudioSourceInfo decode_audio_memory_into(const std::vector<uint8_t>& bytes, SampleSink& sink) {
   if (bytes.empty()) throw InputError("empty file (0 bytes)");
   MemoryFile memory{&bytes};
   SF_VIRTUAL_IO io{mem_length, mem_seek, mem_read, mem_write, mem_tell};
   SF_INFO info{};
   SndfilePtr file(sf_open_virtual(&io, SFM_READ, &info, &memory));
   if (!file) throw InputError(open_error_reason(nullptr));
-  return decode_open_file(file.get(), info);
+  return decode_open_file(file.get(), info, sink);
 }
 
-DecodedAudio decode_audio(const std::string& path) {
+AudioSourceInfo decode_audio_into(const std::string& path, SampleSink& sink) {
   if (path == "-") {
     std::vector<uint8_t> bytes;
     std::vector<uint8_t> block(1 << 20);
@@ -156,7 +159,7 @@ DecodedAudio decode_audio(const std::string& path) {
       bytes.insert(bytes.end(), block.begin(), block.begin() + n);
     }
     if (bytes.empty()) throw InputError("no data on stdin");
-    return decode_audio_memory(bytes);
+    return decode_audio_memory_into(bytes, sink);
   }
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw InputError(std::strerror(errno));
@@ -167,7 +170,28 @@ DecodedAudio decode_audio(const std::string& path) {
   SF_INFO info{};
   SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
   if (!file) throw InputError(open_error_reason(nullptr));
-  return decode_open_file(file.get(), info);
+  return decode_open_file(file.get(), info, sink);
+}
+
+namespace {
+
+template <typename Decode>
+DecodedAudio decode_to_vector(Decode decode) {
+  DecodedAudio audio;
+  VectorSink sink(audio.samples);
+  static_cast<AudioSourceInfo&>(audio) = decode(sink);
+  audio.samples.shrink_to_fit();
+  return audio;
+}
+
+}  // namespace
+
+DecodedAudio decode_audio_memory(const std::vector<uint8_t>& bytes) {
+  return decode_to_vector([&](SampleSink& sink) { return decode_audio_memory_into(bytes, sink); });
+}
+
+DecodedAudio decode_audio(const std::string& path) {
+  return decode_to_vector([&](SampleSink& sink) { return decode_audio_into(path, sink); });
 }
 
 }  // namespace diarize

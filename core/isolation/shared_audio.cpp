@@ -22,28 +22,49 @@ std::runtime_error system_error(const std::string& what) {
 }
 }  // namespace
 
-SharedAudio::SharedAudio(const std::vector<float>& samples) : count_(samples.size()) {
+SharedAudioWriter::SharedAudioWriter() {
   fd_ = ::memfd_create("diarize-audio", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd_ < 0) throw system_error("cannot create the audio buffer (memfd_create)");
-  const size_t bytes = count_ * sizeof(float);
-  const char* data = reinterpret_cast<const char*>(samples.data());
+}
+
+SharedAudioWriter::~SharedAudioWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void SharedAudioWriter::append(const float* samples, size_t count) {
+  const size_t bytes = count * sizeof(float);
+  const char* data = reinterpret_cast<const char*>(samples);
   size_t written = 0;
   while (written < bytes) {
     const ssize_t n = ::write(fd_, data + written, bytes - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::runtime_error error = system_error("cannot fill the audio buffer");
-      ::close(fd_);
-      throw error;
-    }
+    if (n <= 0) throw system_error("cannot fill the audio buffer");
     written += static_cast<size_t>(n);
   }
+  count_ += count;
+}
+
+void SharedAudioWriter::resize(size_t count) {
+  if (::ftruncate(fd_, static_cast<off_t>(count * sizeof(float))) != 0 || ::lseek(fd_, 0, SEEK_END) < 0)
+    throw system_error("cannot resize the audio buffer");
+  count_ = count;
+}
+
+std::unique_ptr<SharedAudio> SharedAudioWriter::finish() {
   // Sealed, the child (which may be crashing) cannot corrupt what the CPU retry will read.
-  if (::fcntl(fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
-    const std::runtime_error error = system_error("cannot seal the audio buffer");
-    ::close(fd_);
-    throw error;
-  }
+  if (::fcntl(fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+    throw system_error("cannot seal the audio buffer");
+  auto audio = std::make_unique<SharedAudio>(fd_, count_);
+  fd_ = -1;
+  count_ = 0;
+  return audio;
+}
+
+SharedAudio::SharedAudio(const std::vector<float>& samples) : count_(samples.size()) {
+  SharedAudioWriter writer;
+  writer.append(samples.data(), samples.size());
+  std::unique_ptr<SharedAudio> sealed = writer.finish();
+  std::swap(fd_, sealed->fd_);
 }
 
 SharedAudio::~SharedAudio() {

@@ -157,6 +157,24 @@ TEST_CASE("Frames cross a socket, with the audio memfd riding on JOB", "[isolati
   CHECK(reader.next(frame, std::nullopt) == FrameReader::Status::kEndOfStream);
 }
 
+TEST_CASE("The decoder's memfd sink holds blocks, fixes the length and seals", "[isolation][protocol]") {
+  SharedAudioWriter writer;
+  const std::vector<float> first = {0.5f, -0.25f, 1.0f}, second = {2.0f, -3.0f};
+  writer.append(first.data(), first.size());
+  writer.append(second.data(), second.size());
+  CHECK(writer.size() == 5);
+  writer.resize(7);  // the resampler's length fix-up pads with zeros...
+  const float third = 9.0f;
+  writer.append(&third, 1);  // ...and later blocks go after it
+  writer.resize(6);          // or truncates
+  const std::unique_ptr<SharedAudio> audio = writer.finish();
+  REQUIRE(audio->sample_count() == 6);
+  const std::vector<float> expected = {0.5f, -0.25f, 1.0f, 2.0f, -3.0f, 0.0f};
+  CHECK(std::equal(expected.begin(), expected.end(), audio->samples()));
+  CHECK(::write(audio->fd(), "x", 1) < 0);  // sealed
+  CHECK(::ftruncate(audio->fd(), 0) != 0);
+}
+
 TEST_CASE("Framing breaches are caught", "[isolation][protocol]") {
   Frame frame;
   SECTION("garbage is caught by the magic, without waiting for a whole header") {
