@@ -55,6 +55,10 @@ diarize=${DIARIZE:-build/bin/diarize}
 
 [ -f "$audio" ] || DIARIZE_SHARED=$shared test/bench/make_long_recording.sh "$audio" 3600
 duration=$(soxi -D "$audio")
+# Other load skews everything, LibTorch's spinning OpenMP threads most: the table's header says how busy
+# the machine was and which OpenMP settings the diarize processes inherited.
+read -r load_before _ < /proc/loadavg
+omp_settings=$(env | grep -E '^(OMP_|GOMP_|OPENBLAS_)' | sort | tr '\n' ' ' || true)
 
 # --- whole pipeline: wall seconds and peak RSS of the process tree --------------------------------
 
@@ -145,7 +149,8 @@ fi
 ratio() { [ -n "$1" ] && [ -n "$2" ] && printf '%.2f' "$(echo "$1 / $2" | bc -l)" || echo '—'; }
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $cpu; $(nproc) cores; THREADS=$threads (bench_models: 2);" \
-     "$(basename "$audio") $(printf '%.0f' "$duration") s; per-network times: median of $runs runs after warm-up"
+     "$(basename "$audio") $(printf '%.0f' "$duration") s; per-network times: median of $runs runs after warm-up;" \
+     "load average before ${load_before}, after $(cut -d' ' -f1 /proc/loadavg); OpenMP environment: ${omp_settings:-none}"
 echo
 echo "| system / stage | seconds | RTF | sherpa-onnx s / this s | ONNX Runtime s / diarize s | peak RSS (MB) |"
 echo "|---|---:|---:|---:|---:|---:|"
