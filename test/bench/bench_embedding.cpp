@@ -4,6 +4,12 @@
 //
 //   bench_embedding [--threads N] [--repeats R] [--batches 1,2,8,32]
 //                   [--variants fp32,channels_last,mkldnn,folded_nchw,folded,bf16,bf16_nchw]
+//   bench_embedding --network-batches 1,2 [--threads N] [--repeats R]
+//
+// --network-batches times instead the whole embedding network as the product runs it (folded trunk on
+// the oneDNN layout + statistics pooling + linear) from CMN'd fbank [B, 998, 80] to [B, 256], without
+// the fbank: the same work as ONNX Runtime on the ResNet34 ONNX, whose input is the fbank
+// (test/bench/peers/ort_networks.js). One JSON line per batch size, in that script's format.
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/version.h>
@@ -98,6 +104,40 @@ double process_cpu_seconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
+// Whole network (trunk + pooling + linear) per crop from precomputed fbank, as the product runs it.
+// Prints {"network":"embedding","batch":B,"threads":T,"runs":R,"s_per_chunk":median,"min_s_per_chunk":min}.
+int time_whole_network(const SafetensorsFile& weights, const at::Tensor& crops, const std::vector<std::string>& batches,
+                       int threads, int repeats) {
+  const Variant product = parse_variant("folded");
+  WeSpeakerResNet34 model = make_model(product, weights);
+  const at::Tensor fbank = cmn(compute_fbank(crops));  // [3, 998, 80], real features of the sample crops
+  for (const auto& batch_text : batches) {
+    const int64_t batch = std::atoll(batch_text.c_str());
+    if (batch < 1) {
+      std::fprintf(stderr, "bench_embedding: bad batch size '%s'\n", batch_text.c_str());
+      return 2;
+    }
+    const at::Tensor input = fbank.repeat({(batch + 2) / 3, 1, 1}).narrow(0, 0, batch).contiguous();
+    for (int warm = 0; warm < 2; ++warm) model->forward(input);  // oneDNN primitive creation, allocator growth
+    std::vector<double> times;
+    for (int r = 0; r < repeats; ++r) {
+      const auto start = std::chrono::steady_clock::now();
+      const at::Tensor embeddings = model->forward(input);
+      times.push_back(seconds_since(start) / static_cast<double>(batch));
+      if (embeddings.size(0) != batch || embeddings.size(1) != WeSpeakerResNet34Config::embedding_dim) {
+        std::fprintf(stderr, "bench_embedding: unexpected embedding shape\n");
+        return 1;
+      }
+    }
+    std::sort(times.begin(), times.end());
+    std::printf("{\"network\":\"embedding\",\"batch\":%lld,\"threads\":%d,\"runs\":%d,\"s_per_chunk\":%.6f,"
+                "\"min_s_per_chunk\":%.6f}\n",
+                static_cast<long long>(batch), threads, repeats, times[times.size() / 2], times.front());
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,12 +145,14 @@ int main(int argc, char** argv) {
   int repeats = 3;
   std::vector<std::string> batch_list = {"1", "2", "8", "32"};
   std::vector<std::string> variant_list = {"fp32", "channels_last"};
+  std::vector<std::string> network_batch_list;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--threads") threads = std::atoi(argv[i + 1]);
     else if (flag == "--repeats") repeats = std::max(1, std::atoi(argv[i + 1]));
     else if (flag == "--batches") batch_list = split(argv[i + 1]);
     else if (flag == "--variants") variant_list = split(argv[i + 1]);
+    else if (flag == "--network-batches") network_batch_list = split(argv[i + 1]);
     else {
       std::fprintf(stderr, "bench_embedding: unknown option %s\n", flag.c_str());
       return 2;
@@ -120,9 +162,10 @@ int main(int argc, char** argv) {
   const auto weights = read_safetensors(test::shared_path("reference/wespeaker_resnet34_random.safetensors"));
   const auto golden = read_safetensors(test::shared_path("reference/fbank_embedding_sample.safetensors"));
   const at::Tensor crops = test::to_tensor(golden.at("waveforms"));  // [3, 160000]
-  std::printf("threads %d, %d timed runs per point (median), LibTorch %s\n", used_threads, repeats, TORCH_VERSION);
 
   c10::InferenceMode inference;
+  if (!network_batch_list.empty()) return time_whole_network(weights, crops, network_batch_list, used_threads, repeats);
+  std::printf("threads %d, %d timed runs per point (median), LibTorch %s\n", used_threads, repeats, TORCH_VERSION);
   std::vector<Variant> variants;
   std::vector<WeSpeakerResNet34> models;
   for (const auto& name : variant_list) {
