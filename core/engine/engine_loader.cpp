@@ -32,6 +32,11 @@ std::string find_engine_module() {
 }
 
 EngineModule::EngineModule(const std::string& path) {
+  // LibTorch's OpenMP threads otherwise spin while they wait for work; with other processes on the
+  // cores (`make -j`, loops running several files at once, a busy server) that spinning made the
+  // default mode 5-10x slower (docs/benchmarks.md). libgomp reads this when the module loads it; a
+  // user's own setting wins.
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
   handle_ = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle_) {
     const char* why = ::dlerror();
