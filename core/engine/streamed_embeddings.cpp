@@ -1,9 +1,10 @@
 // Fast-mode embeddings: fbank + normalisation + ResNet34 trunk per block of the (padded) file, trunk
 // frames kept only until every chunk that needs them has been pooled.
 //
-// Geometry. Chunk c covers samples [16000 c, 16000 c + 160000) of the audio zero-padded to the last
-// chunk's end, so its 998 fbank frames are the global frames [100 c, 100 c + 998) (snip_edges: global
-// frame g uses samples [160 g, 160 g + 400)). The trunk halves time three times with 3x3 stride-2
+// Geometry. Chunk c covers samples [16000 c, 16000 c + 160000), so its 998 fbank frames are the global
+// frames [100 c, 100 c + 998) (snip_edges: global frame g uses samples [160 g, 160 g + 400)). The
+// stream covers the frames [0, G) up to the end of the last full chunk; the zero-padded chunk after
+// it is embedded the exact way. The trunk halves time three times with 3x3 stride-2
 // convolutions (padding 1), so its output frame u is centred on input frame 8 u and depends on the
 // input frames within trunk_receptive_field_frames() / 2 = 112 of it. A trunk pass over the frames
 // [p, G) therefore defines one global "grid" (phase p): frame u centred on fbank frame p + 8 u. A block

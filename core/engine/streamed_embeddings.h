@@ -7,6 +7,7 @@
 //     chunk centres;
 //   - edges: exact mode's trunk sees zero padding at chunk borders, here it sees the real neighbours;
 //   - alignment: odd chunks start half a trunk frame (4 fbank frames) off the trunk's 8-frame grid.
+// The zero-padded last chunk (and, on request, chunks with short masks) are embedded as exact mode does.
 // docs/benchmarks.md ("fast mode") has the measured fidelity to exact mode and the speed.
 #pragma once
 
