@@ -93,6 +93,7 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
     if (config_.mode == EmbeddingMode::kFast) {
       StreamedEmbeddingConfig fast;
       fast.blocks_per_batch = device_.is_cpu() ? 1 : kAcceleratorBlocksPerBatch;
+      fast.exact_batch = embedding_batch;  // the padded last chunk
       embeddings = streamed_embeddings(*embedding_, samples, num_samples, segmentation, fast, device_, report("embeddings"));
     } else {
       embeddings = neural_embeddings(*embedding_, samples, num_samples, segmentation, embedding_batch, device_,

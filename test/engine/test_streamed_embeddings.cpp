@@ -119,7 +119,10 @@ TEST_CASE("fast mode meets the fidelity rule against exact mode on a real file",
       streamed_embeddings(model, f.audio.samples.data(), n, f.segmentation, StreamedEmbeddingConfig{}, cpu, {});
   std::vector<double> cosines = pair_cosines(exact, fast);
   REQUIRE(cosines.size() >= 30);  // the 30 s sample has 21 chunks with one or two speakers each
-  // Issue 6's rule: cosine >= 0.99 for at least 99 % of the (chunk, speaker) pairs.
+  // Issue 6's rule: cosine >= 0.99 for at least 99 % of the (chunk, speaker) pairs. It holds on this
+  // file (all 41 pairs >= 0.9928) but NOT in general: 89 % of pairs over the AMI excerpts, the
+  // synthetic conversations and 10 minutes of LibriSpeech (docs/benchmarks.md, fast mode). So this
+  // guards the approximation against getting worse; it does not show that the rule is met.
   const auto good = std::count_if(cosines.begin(), cosines.end(), [](double c) { return c >= 0.99; });
   INFO("pairs " << cosines.size() << ", >= 0.99: " << good << ", min " << *std::min_element(cosines.begin(), cosines.end()));
   CHECK(static_cast<double>(good) >= 0.99 * static_cast<double>(cosines.size()));
