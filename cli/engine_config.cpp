@@ -12,6 +12,10 @@ EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::s
   config.segmentation_path = models.segmentation.path;
   config.embedding_path = models.builtin_embedding ? "" : models.embedding.path;
   config.device = options.device;
+  if (notes && config.mode == EmbeddingMode::kFast)
+    notes->push_back(models.builtin_embedding
+                         ? "--mode fast: no effect with the built-in embedding (it already computes each frame's features once)"
+                         : "--mode fast: one embedding-trunk pass over the whole file, pooled per chunk (close to exact mode, not equal)");
   return config;
 }
 

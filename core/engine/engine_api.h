@@ -12,6 +12,13 @@
 
 namespace diarize {
 
+// How a neural embedding model is run (docs/cli.md, --mode). The built-in embedding has one way only.
+enum class EmbeddingMode {
+  kExact,  // pyannote 3.1: one trunk pass per 10 s chunk
+  kFast,   // one trunk pass over the whole file, pooled per chunk (engine/streamed_embeddings.h)
+};
+inline const char* embedding_mode_name(EmbeddingMode mode) { return mode == EmbeddingMode::kFast ? "fast" : "exact"; }
+
 // Fixed for the life of an engine (one child serves many files with it).
 struct EngineConfig {
   std::string segmentation_path;  // model file, already resolved by model discovery
@@ -19,6 +26,7 @@ struct EngineConfig {
   std::string device = "cpu";     // "cpu", "cuda" or "mps" (never "auto": the caller resolves it)
   int threads = 0;                // LibTorch intra-op threads; 0 = all cores
   int batch_size = 32;            // chunks per network batch
+  EmbeddingMode mode = EmbeddingMode::kExact;
 };
 
 // Per input.

@@ -10,6 +10,7 @@
 #include "engine/device.h"
 #include "engine/neural_embeddings.h"
 #include "engine/segmentation_runner.h"
+#include "engine/streamed_embeddings.h"
 #include "errors.h"
 #include "formats/tensor_data.h"
 #include "import/embedding_model_loader.h"
@@ -24,6 +25,8 @@ namespace diarize {
 namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kCpuEmbeddingBatch = 2;
+// Fast mode on an accelerator: trunk blocks per batch (a minute of audio each).
+constexpr int kAcceleratorBlocksPerBatch = 8;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // pyannote 3.1 lets the zero-padded last chunk produce turns past the end of the file; nothing
@@ -52,6 +55,7 @@ PipelineEngine::PipelineEngine(const EngineConfig& config)
       // layout: about 2x faster, same RTTMs (test_pipeline_e2e), embeddings within 3e-6.
       if (device_.is_cpu()) (*embedding_)->set_fast_inference(true);
       embedding_description_ = "WeSpeaker ResNet34 (" + config.embedding_path + ")";
+      if (config.mode == EmbeddingMode::kFast) embedding_description_ += ", fast mode";
     } else {
       embedding_description_ = "builtin";
     }
@@ -85,8 +89,16 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
     // On CPU the ResNet gets slower per crop above 2 crops a batch (test/bench/bench_embedding:
     // 0.10 s/crop at 1, 0.11 at 2, 0.15 at 32 on 2 cores); accelerators want big batches.
     const int embedding_batch = device_.is_cpu() ? std::min(config_.batch_size, kCpuEmbeddingBatch) : config_.batch_size;
-    const std::vector<float> embeddings = neural_embeddings(*embedding_, samples, num_samples, segmentation,
-                                                            embedding_batch, device_, report("embeddings"));
+    std::vector<float> embeddings;
+    if (config_.mode == EmbeddingMode::kFast) {
+      StreamedEmbeddingConfig fast;
+      fast.blocks_per_batch = device_.is_cpu() ? 1 : kAcceleratorBlocksPerBatch;
+      fast.exact_batch = embedding_batch;  // the padded last chunk
+      embeddings = streamed_embeddings(*embedding_, samples, num_samples, segmentation, fast, device_, report("embeddings"));
+    } else {
+      embeddings = neural_embeddings(*embedding_, samples, num_samples, segmentation, embedding_batch, device_,
+                                     report("embeddings"));
+    }
     result.timings_s["embeddings"] = seconds_since(t0);
     t0 = Clock::now();
     if (progress) progress(ProgressEvent{"clustering", 0, 1});

@@ -90,7 +90,8 @@ std::string encode(const InitMessage& m) {
               {"embedding_path", c.embedding_path},
               {"device", c.device},
               {"threads", c.threads},
-              {"batch_size", c.batch_size}}
+              {"batch_size", c.batch_size},
+              {"mode", embedding_mode_name(c.mode)}}
       .dump();
 }
 
@@ -103,6 +104,10 @@ InitMessage decode_init(const std::string& payload) {
     m.config.device = j.at("device").get<std::string>();
     m.config.threads = j.at("threads").get<int>();
     m.config.batch_size = j.at("batch_size").get<int>();
+    const std::string mode = j.at("mode").get<std::string>();
+    if (mode == "exact") m.config.mode = EmbeddingMode::kExact;
+    else if (mode == "fast") m.config.mode = EmbeddingMode::kFast;
+    else throw ProtocolError("unknown embedding mode '" + mode + "'");
     return m;
   });
 }

@@ -90,12 +90,16 @@ TEST_CASE("Other messages round-trip", "[isolation][protocol]") {
   init.config.device = "auto";
   init.config.threads = 4;
   init.config.batch_size = 8;
+  init.config.mode = EmbeddingMode::kFast;
   const InitMessage i = decode_init(encode(init));
   CHECK(i.config.segmentation_path == "/m/seg.safetensors");
   CHECK(i.config.embedding_path.empty());
   CHECK(i.config.device == "auto");
   CHECK(i.config.threads == 4);
   CHECK(i.config.batch_size == 8);
+  CHECK(i.config.mode == EmbeddingMode::kFast);
+  init.config.mode = EmbeddingMode::kExact;
+  CHECK(decode_init(encode(init)).config.mode == EmbeddingMode::kExact);
 
   CHECK(decode_ready(encode(ReadyMessage{"cuda", "cuda,cpu"})).available_devices == "cuda,cpu");
   const ProgressMessage p = decode_progress(encode(ProgressMessage{9, {"embeddings", 3, 40}}));
@@ -122,6 +126,10 @@ TEST_CASE("Malformed payloads are protocol errors", "[isolation][protocol]") {
   CHECK_THROWS_AS(decode_job(R"({"job_id":-1,"options":{"num_speakers":0,"min_speakers":0,"max_speakers":0,"exclusive":false,"return_centroids":false},"fault":"none","sample_count":1})"),
                   ProtocolError);
   CHECK_THROWS_AS(decode_ready(R"({"device":"","available_devices":"cpu"})"), ProtocolError);
+  const std::string init = R"({"segmentation_path":"s","embedding_path":"","device":"cpu","threads":0,"batch_size":1)";
+  CHECK_NOTHROW(decode_init(init + R"(,"mode":"fast"})"));
+  CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fastest"})"), ProtocolError);
+  CHECK_THROWS_AS(decode_init(init + "}"), ProtocolError);  // an older parent that does not send it
 }
 
 TEST_CASE("Frames cross a socket, with the audio memfd riding on JOB", "[isolation][protocol]") {
