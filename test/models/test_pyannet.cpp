@@ -14,6 +14,7 @@
 #include "formats/safetensors.h"
 #include "import/segmentation_model_loader.h"
 #include "import/state_dict_loader.h"
+#include "nets/lstm_inference.h"
 #include "nets/pyannet.h"
 #include "nets/torch_threads.h"
 #include "test_support.h"
@@ -165,6 +166,13 @@ TEST_CASE("PyanNet from the fp32 ONNX matches the goldens on every chunk", "[pya
 
 TEST_CASE("PyanNet from safetensors matches the goldens on every chunk", "[pyannet][golden][safetensors]") {
   check_every_chunk("safetensors", "reference/segmentation_weights.safetensors");
+}
+
+TEST_CASE("PyanNet with torch's LSTM (CPUs without AVX-512) matches the goldens on every chunk",
+          "[pyannet][golden][torch-lstm]") {
+  LstmInference::disable_for_testing(true);
+  check_every_chunk("safetensors, torch LSTM", "reference/segmentation_weights.safetensors");
+  LstmInference::disable_for_testing(false);
 }
 
 TEST_CASE("PyanNet output is independent of the batch it runs in", "[pyannet]") {
