@@ -21,7 +21,8 @@ namespace {
 
 constexpr int64_t kUnits = 16;             // hidden units per panel: one AVX-512 register per gate
 constexpr int64_t kPanel = 4 * kUnits;     // floats per panel row: gates i, f, g, o of 16 units
-constexpr int kRows = 4;                   // batch rows per register tile (16 accumulators)
+constexpr int kRows = 4;                   // batch rows per step tile (16 accumulators)
+constexpr int kProjectionRows = 6;         // rows per projection tile (24 accumulators + 4 weights)
 
 std::atomic<bool> g_disabled_for_testing{false};
 
@@ -128,13 +129,15 @@ DIARIZE_AVX512_FN void projection_tile(const float* a, int64_t lda, int64_t k_si
 DIARIZE_AVX512_FN void project_rows(const float* a, int64_t k_size, const float* panels, int64_t num_panels,
                                     const float* bias, float* out, int64_t row_begin, int64_t row_end) {
   const int64_t ldc = num_panels * kPanel;
-  for (int64_t r0 = row_begin; r0 < row_end; r0 += kRows) {
-    const int64_t rows = std::min<int64_t>(kRows, row_end - r0);
+  for (int64_t r0 = row_begin; r0 < row_end; r0 += kProjectionRows) {
+    const int64_t rows = std::min<int64_t>(kProjectionRows, row_end - r0);
     for (int64_t q = 0; q < num_panels; ++q) {
       const float* panel = panels + q * k_size * kPanel;
       const float* ar = a + r0 * k_size;
       float* c = out + r0 * ldc + q * kPanel;
       switch (rows) {
+        case 6: projection_tile<6>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
+        case 5: projection_tile<5>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
         case 4: projection_tile<4>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
         case 3: projection_tile<3>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
         case 2: projection_tile<2>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
