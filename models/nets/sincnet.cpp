@@ -21,7 +21,7 @@ namespace {
 // cost about a tenth of SincNet. abs and max are exact, and NaN propagates as in max_pool1d, so the
 // result is bit-identical to the two-operator form used elsewhere.
 torch::Tensor abs_max_pool3(const torch::Tensor& x) {
-  if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat || x.dim() != 3 || torch::GradMode::is_enabled())
+  if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat || x.dim() != 3 || at::GradMode::is_enabled())
     return F::max_pool1d(torch::abs(x), F::MaxPool1dFuncOptions(3).stride(3));
   const torch::Tensor in = x.contiguous();
   const int64_t rows = in.size(0) * in.size(1), in_len = in.size(2), out_len = in_len / 3;
