@@ -26,7 +26,11 @@ torch::Tensor PyanNetImpl::forward(const torch::Tensor& waveform) {
               waveform.sizes());
   // [B, 60, frames] → [B, frames, 60]
   torch::Tensor x = sincnet->forward(waveform).transpose(1, 2);
-  x = std::get<0>(lstm->forward(x));
+  const auto& lstm_options = lstm->options;
+  if (!is_training() && LstmInference::supports(x, lstm_options.hidden_size()))
+    x = fast_lstm_.forward(x, lstm->all_weights(), lstm_options.num_layers(), lstm_options.bidirectional());
+  else
+    x = std::get<0>(lstm->forward(x));
   for (size_t i = 0; i < linear->size(); ++i)
     x = F::leaky_relu(linear->ptr<torch::nn::LinearImpl>(i)->forward(x), F::LeakyReLUFuncOptions().negative_slope(0.01));
   return torch::log_softmax(classifier->forward(x), -1);

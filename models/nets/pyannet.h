@@ -6,7 +6,8 @@
 //   PyanNet net;                       // TORCH_MODULE; parameters named like pyannote's state_dict
 //   net->forward(x)                    // x [B, 1, 160000] float32 16 kHz → [B, 589, 7] log-probs
 //   load_segmentation_model(path)      // see import/segmentation_model_loader.h
-// Run it in eval mode under torch::NoGradGuard / InferenceMode.
+// Run it in eval mode under torch::NoGradGuard / InferenceMode. On CPUs with AVX-512 the LSTM then
+// runs through nets/lstm_inference.h (same results to float rounding), elsewhere through torch's.
 #pragma once
 
 #include <torch/nn/module.h>
@@ -15,6 +16,7 @@
 #include <torch/nn/modules/rnn.h>
 #include <torch/nn/pimpl.h>
 
+#include "nets/lstm_inference.h"
 #include "nets/sincnet.h"
 
 namespace diarize {
@@ -31,6 +33,10 @@ struct PyanNetImpl : torch::nn::Module {
   torch::nn::LSTM lstm{nullptr};
   torch::nn::ModuleList linear{nullptr};
   torch::nn::Linear classifier{nullptr};
+
+ private:
+  // The LSTM on CPU in inference: repacked weights for the AVX-512 kernels (torch's LSTM elsewhere).
+  LstmInference fast_lstm_;
 };
 TORCH_MODULE(PyanNet);
 

@@ -1,6 +1,8 @@
 // SincNet: ParamSincFB filters → |conv| → (MaxPool3 → InstanceNorm → LeakyReLU) per block.
 #include "nets/sincnet.h"
 
+#include <ATen/Parallel.h>
+
 #include <cmath>
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/conv.h>
@@ -11,6 +13,38 @@
 namespace diarize {
 
 namespace F = torch::nn::functional;
+
+namespace {
+
+// max_pool1d(|x|, 3, stride 3) in one pass over x (CPU float32, no autograd): the sinc layer's
+// output is the largest tensor of the network, and writing |x| only to read it back for pooling
+// cost about a tenth of SincNet. abs and max are exact, and NaN propagates as in max_pool1d, so the
+// result is bit-identical to the two-operator form used elsewhere.
+torch::Tensor abs_max_pool3(const torch::Tensor& x) {
+  if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat || x.dim() != 3 || at::GradMode::is_enabled())
+    return F::max_pool1d(torch::abs(x), F::MaxPool1dFuncOptions(3).stride(3));
+  const torch::Tensor in = x.contiguous();
+  const int64_t rows = in.size(0) * in.size(1), in_len = in.size(2), out_len = in_len / 3;
+  torch::Tensor out = torch::empty({in.size(0), in.size(1), out_len}, in.options());
+  const float* src = in.data_ptr<float>();
+  float* dst = out.data_ptr<float>();
+  at::parallel_for(0, rows, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const float* s = src + r * in_len;
+      float* d = dst + r * out_len;
+      for (int64_t j = 0; j < out_len; ++j) {
+        const float a = std::fabs(s[3 * j]), b = std::fabs(s[3 * j + 1]), c = std::fabs(s[3 * j + 2]);
+        float m = a;
+        m = (b > m || b != b) ? b : m;
+        m = (c > m || c != c) ? c : m;
+        d[j] = m;
+      }
+    }
+  });
+  return out;
+}
+
+}  // namespace
 
 ParamSincFBImpl::ParamSincFBImpl() {
   const int half_filters = kNumFilters / 2, half_kernel = kKernelSize / 2;
@@ -61,10 +95,10 @@ SincNetImpl::SincNetImpl() {
 torch::Tensor SincNetImpl::forward(const torch::Tensor& waveform) {
   torch::Tensor x = wav_norm1d->forward(waveform);
   // The sinc layer's output is rectified (|x|) before pooling, as in pyannote (SincNet issue #4).
-  x = torch::abs(conv1d->ptr<SincEncoderImpl>(0)->forward(x));
+  x = conv1d->ptr<SincEncoderImpl>(0)->forward(x);
   for (size_t block = 0; block < 3; ++block) {
     if (block > 0) x = conv1d->ptr<torch::nn::Conv1dImpl>(block)->forward(x);
-    x = F::max_pool1d(x, F::MaxPool1dFuncOptions(3).stride(3));
+    x = block == 0 ? abs_max_pool3(x) : F::max_pool1d(x, F::MaxPool1dFuncOptions(3).stride(3));
     x = norm1d->ptr<torch::nn::InstanceNorm1dImpl>(block)->forward(x);
     x = F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.01));
   }

@@ -14,6 +14,7 @@
 #include "formats/safetensors.h"
 #include "import/segmentation_model_loader.h"
 #include "import/state_dict_loader.h"
+#include "nets/lstm_inference.h"
 #include "nets/pyannet.h"
 #include "nets/torch_threads.h"
 #include "test_support.h"
@@ -165,6 +166,30 @@ TEST_CASE("PyanNet from the fp32 ONNX matches the goldens on every chunk", "[pya
 
 TEST_CASE("PyanNet from safetensors matches the goldens on every chunk", "[pyannet][golden][safetensors]") {
   check_every_chunk("safetensors", "reference/segmentation_weights.safetensors");
+}
+
+TEST_CASE("PyanNet with torch's LSTM (CPUs without AVX-512) matches the goldens on every chunk",
+          "[pyannet][golden][torch-lstm]") {
+  LstmInference::disable_for_testing(true);
+  check_every_chunk("safetensors, torch LSTM", "reference/segmentation_weights.safetensors");
+  LstmInference::disable_for_testing(false);
+}
+
+TEST_CASE("SincNet's one-pass |x| max-pool gives bit-identical features", "[pyannet]") {
+  configure_torch_threads(0);
+  PyanNet net = load_segmentation_model(test::shared_path("reference/segmentation_weights.safetensors"));
+  torch::Tensor chunks = make_chunks(read_wav(test::shared_path("data/pyannote_sample/sample.wav"))).slice(0, 0, 3).clone();
+  chunks[1][0][777] = std::nanf("");  // NaN propagates through pooling as in max_pool1d
+  torch::Tensor fused;
+  {
+    torch::NoGradGuard no_grad;  // CPU float without autograd: the one-pass loop
+    fused = net->sincnet->forward(chunks);
+  }
+  const torch::Tensor reference = net->sincnet->forward(chunks).detach();  // autograd on: abs, then max_pool1d
+  CHECK(torch::equal(fused.slice(0, 0, 1), reference.slice(0, 0, 1)));
+  CHECK(torch::equal(fused.slice(0, 2, 3), reference.slice(0, 2, 3)));
+  CHECK(fused[1].isnan().sum().item<int64_t>() == reference[1].isnan().sum().item<int64_t>());
+  CHECK(fused[1].isnan().sum().item<int64_t>() > 0);
 }
 
 TEST_CASE("PyanNet output is independent of the batch it runs in", "[pyannet]") {
