@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
     std::printf("PyanNet, %s, %d threads, %d timed runs after one warm-up, median, LSTM: %s\n", weights.c_str(), threads,
                 runs, torch_lstm || !diarize::LstmInference::cpu_has_kernels() ? "torch" : "LstmInference");
     torch::manual_seed(0);
-    for (int batch : {1, 8, 32}) {
+    for (int batch : {1, 2, 4, 8, 32}) {
       c10::InferenceMode inference;
       const torch::Tensor x = torch::randn({batch, 1, diarize::PyanNetImpl::kChunkSamples}) * 0.1;
       net->forward(x);  // warm-up: oneDNN primitive creation, allocator growth
