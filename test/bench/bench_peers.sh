@@ -11,7 +11,7 @@
 #   default   diarize, built-in embedding
 #   exact     diarize, exact 3.1 with the ResNet34 (safetensors of the same random weights)
 #   fast      diarize --mode fast with the same ResNet34 (only if `diarize --help` lists --mode)
-#   ort       ONNX Runtime alone: segmentation per chunk at batch 1 and 32, ResNet34 per crop at 1 and 2
+#   ort       ONNX Runtime alone: segmentation per chunk at batch 1, 4 and 32, ResNet34 per crop at 1 and 2
 #   networks  diarize alone on the same networks and batches (bench_models, bench_embedding)
 # Peak RSS: the largest sum of VmRSS over the process and all its descendants (diarize: parent + child;
 # node: the node process), sampled every 0.1 s.
@@ -177,6 +177,7 @@ network_row() {  # KEY LABEL
   return 0
 }
 network_row segmentation/1 "segmentation per chunk, batch 1"
+network_row segmentation/4 "segmentation per chunk, batch 4 (diarize's CPU batch)"
 network_row segmentation/32 "segmentation per chunk, batch 32"
 network_row embedding/1 "ResNet34 per crop, batch 1"
 network_row embedding/2 "ResNet34 per crop, batch 2"
