@@ -100,15 +100,10 @@ DIARIZE_AVX512_FN inline __m512 tanh_avx512(__m512 x) {
   return _mm512_mask_blend_ps(is_small, large, small);
 }
 
-// c[R rows][64 columns] = a[R rows][K] · panel[K][64] + bias. Each sum runs over k in order from
-// zero and takes the bias last, like the BLAS GEMM behind ATen's addmm, so that rounding follows
-// torch's LSTM as closely as possible (the goldens came from it).
+// acc[r] += a[r][0..K) · panel[K][64], each sum over k in order (the rounding torch's BLAS gives).
 template <int R>
-DIARIZE_AVX512_FN void projection_tile(const float* a, int64_t lda, int64_t k_size, const float* panel,
-                                       const float* bias, float* c, int64_t ldc) {
-  __m512 acc[R][4];
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < 4; ++v) acc[r][v] = _mm512_setzero_ps();
+DIARIZE_AVX512_FN inline void accumulate_panel(const float* a, int64_t lda, int64_t k_size, const float* panel,
+                                               __m512 (&acc)[R][4]) {
   for (int64_t k = 0; k < k_size; ++k) {
     const float* w = panel + k * kPanel;
     const __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16), w2 = _mm512_loadu_ps(w + 32),
@@ -121,6 +116,18 @@ DIARIZE_AVX512_FN void projection_tile(const float* a, int64_t lda, int64_t k_si
       acc[r][3] = _mm512_fmadd_ps(x, w3, acc[r][3]);
     }
   }
+}
+
+// c[R rows][64 columns] = a[R rows][K] · panel[K][64] + bias. Each sum runs over k in order from
+// zero and takes the bias last, like the BLAS GEMM behind ATen's addmm, so that rounding follows
+// torch's LSTM as closely as possible (the goldens came from it).
+template <int R>
+DIARIZE_AVX512_FN void projection_tile(const float* a, int64_t lda, int64_t k_size, const float* panel,
+                                       const float* bias, float* c, int64_t ldc) {
+  __m512 acc[R][4];
+  for (int r = 0; r < R; ++r)
+    for (int v = 0; v < 4; ++v) acc[r][v] = _mm512_setzero_ps();
+  accumulate_panel<R>(a, lda, k_size, panel, acc);
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < 4; ++v) _mm512_storeu_ps(c + r * ldc + 16 * v, _mm512_add_ps(acc[r][v], _mm512_loadu_ps(bias + 16 * v)));
 }
@@ -156,20 +163,7 @@ DIARIZE_AVX512_FN void step_tile(const float* gates_in, int64_t ld_gates, const 
   __m512 acc[R][4];
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < 4; ++v) acc[r][v] = _mm512_setzero_ps();
-  if (h_prev != nullptr) {
-    for (int64_t k = 0; k < hidden; ++k) {
-      const float* w = panel + k * kPanel;
-      const __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16), w2 = _mm512_loadu_ps(w + 32),
-                   w3 = _mm512_loadu_ps(w + 48);
-      for (int r = 0; r < R; ++r) {
-        const __m512 x = _mm512_set1_ps(h_prev[r * ld_h + k]);
-        acc[r][0] = _mm512_fmadd_ps(x, w0, acc[r][0]);
-        acc[r][1] = _mm512_fmadd_ps(x, w1, acc[r][1]);
-        acc[r][2] = _mm512_fmadd_ps(x, w2, acc[r][2]);
-        acc[r][3] = _mm512_fmadd_ps(x, w3, acc[r][3]);
-      }
-    }
-  }
+  if (h_prev != nullptr) accumulate_panel<R>(h_prev, ld_h, hidden, panel, acc);
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < 4; ++v)
       acc[r][v] = _mm512_add_ps(_mm512_add_ps(acc[r][v], _mm512_loadu_ps(bias_hh + 16 * v)),

@@ -35,6 +35,7 @@
 #include "pipeline/powerset.h"
 #include "scoring/der.h"
 #include "test_support.h"
+#include "engine/pair_cosines.h"
 
 using namespace diarize;
 
@@ -68,22 +69,6 @@ Variant parse_variant(const std::string& text) {
   return v;
 }
 
-// Cosines of the pairs that both paths computed (exact mode leaves inactive pairs NaN).
-std::vector<double> pair_cosines(const std::vector<float>& exact, const std::vector<float>& fast) {
-  std::vector<double> cosines;
-  for (size_t row = 0; row + kDim <= exact.size(); row += kDim) {
-    if (std::isnan(exact[row])) continue;
-    double dot = 0.0, ee = 0.0, ff = 0.0;
-    for (int64_t k = 0; k < kDim; ++k) {
-      const double e = exact[row + k], f = fast[row + k];
-      dot += e * f;
-      ee += e * e;
-      ff += f * f;
-    }
-    cosines.push_back(dot / std::sqrt(ee * ff));  // NaN (a fast-mode miss) sorts as a failure below
-  }
-  return cosines;
-}
 
 std::vector<RttmTurn> to_rttm(const Diarization& d) {
   std::vector<RttmTurn> turns;
@@ -99,7 +84,6 @@ struct Summary {
 
 void print_summary(const std::string& what, const std::string& variant, Summary s) {
   std::vector<double>& c = s.cosines;
-  for (double& x : c) if (std::isnan(x)) x = -2.0;
   std::sort(c.begin(), c.end());
   auto q = [&](double p) { return c.empty() ? NAN : c[static_cast<size_t>(std::floor(p * static_cast<double>(c.size() - 1)))]; };
   const double good = c.empty() ? NAN : static_cast<double>(std::count_if(c.begin(), c.end(), [](double x) { return x >= 0.99; })) / c.size();
@@ -219,7 +203,7 @@ int main(int argc, char** argv) {
         s.fast_s = seconds_since(t0);
         s.exact_s = exact_s;
         s.audio_s = static_cast<double>(n) / 16000.0;
-        s.cosines = pair_cosines(exact, fast);
+        s.cosines = test::pair_cosines(exact, fast, kDim);
         const Diarization fast_diarization = diarize_from_segmentation(segmentation, fast, kDim, JobOptions{});
         s.score = score_file(name, to_rttm(exact_diarization), to_rttm(fast_diarization), nullptr, ScoringOptions{});
         print_summary(name, variants[v].name, s);

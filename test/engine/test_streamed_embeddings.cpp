@@ -16,6 +16,7 @@
 #include "import/segmentation_model_loader.h"
 #include "pipeline/powerset.h"
 #include "test_support.h"
+#include "engine/pair_cosines.h"
 
 using namespace diarize;
 
@@ -29,22 +30,6 @@ WeSpeakerResNet34 random_resnet() {
   return model;
 }
 
-// Cosine per pair computed by `reference` (non-NaN rows); a NaN in `other` counts as -1.
-std::vector<double> pair_cosines(const std::vector<float>& reference, const std::vector<float>& other) {
-  std::vector<double> cosines;
-  for (size_t row = 0; row + kDim <= reference.size(); row += kDim) {
-    if (std::isnan(reference[row])) continue;
-    double dot = 0.0, rr = 0.0, oo = 0.0;
-    for (int64_t k = 0; k < kDim; ++k) {
-      dot += static_cast<double>(reference[row + k]) * other[row + k];
-      rr += static_cast<double>(reference[row + k]) * reference[row + k];
-      oo += static_cast<double>(other[row + k]) * other[row + k];
-    }
-    const double cosine = dot / std::sqrt(rr * oo);
-    cosines.push_back(std::isnan(cosine) ? -1.0 : cosine);
-  }
-  return cosines;
-}
 
 struct RealFile {
   DecodedAudio audio;
@@ -100,7 +85,7 @@ TEST_CASE("fast-mode blocks reproduce one whole-file trunk pass", "[fast]") {
     blocks.blocks_per_batch = 3;
     const std::vector<float> whole = streamed_embeddings(model, f.audio.samples.data(), n, f.segmentation, one_pass, cpu, {});
     const std::vector<float> pieces = streamed_embeddings(model, f.audio.samples.data(), n, f.segmentation, blocks, cpu, {});
-    const std::vector<double> cosines = pair_cosines(whole, pieces);
+    const std::vector<double> cosines = test::pair_cosines(whole, pieces, kDim);
     REQUIRE(cosines.size() > 20);
     // The sliding normalisation is per frame, independent of blocks, so only summation order differs
     // (oneDNN may block the convolutions differently for different lengths): float rounding, 1e-5.
@@ -117,7 +102,7 @@ TEST_CASE("fast mode meets the fidelity rule against exact mode on a real file",
   const std::vector<float> exact = neural_embeddings(model, f.audio.samples.data(), n, f.segmentation, 2, cpu, {});
   const std::vector<float> fast =
       streamed_embeddings(model, f.audio.samples.data(), n, f.segmentation, StreamedEmbeddingConfig{}, cpu, {});
-  std::vector<double> cosines = pair_cosines(exact, fast);
+  std::vector<double> cosines = test::pair_cosines(exact, fast, kDim);
   REQUIRE(cosines.size() >= 30);  // the 30 s sample has 21 chunks with one or two speakers each
   // Issue 6's rule: cosine >= 0.99 for at least 99 % of the (chunk, speaker) pairs. It holds on this
   // file (all 41 pairs >= 0.9928) but NOT in general: 89 % of pairs over the AMI excerpts, the
