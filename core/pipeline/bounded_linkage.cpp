@@ -25,12 +25,6 @@ float squared_distance(const float* a, const float* b, int64_t dim) {
   return sum;
 }
 
-double exact_distance(const double* a, const double* b, int64_t dim) {
-  double sum = 0.0;
-  for (int64_t k = 0; k < dim; ++k) sum += (a[k] - b[k]) * (a[k] - b[k]);
-  return std::sqrt(sum);
-}
-
 // Each cluster's nearest other cluster (first one on ties), from float copies of the centroids: the
 // choice only has to be good, the merge heights are computed again in double.
 std::vector<int64_t> nearest_neighbours(const std::vector<double>& centroids, int64_t m, int64_t dim) {
@@ -87,7 +81,7 @@ std::vector<Merge> bounded_centroid_linkage(const std::vector<double>& points, i
       const int64_t j = nearest[static_cast<size_t>(i)];
       if (j < i && nearest[static_cast<size_t>(j)] == i) continue;  // the mutual pair is listed once
       const int64_t a = std::min(i, j), b = std::max(i, j);
-      candidates.push_back({a, b, exact_distance(&centroids[static_cast<size_t>(a * dim)], &centroids[static_cast<size_t>(b * dim)], dim)});
+      candidates.push_back({a, b, euclidean_distance(&centroids[static_cast<size_t>(a * dim)], &centroids[static_cast<size_t>(b * dim)], dim)});
     }
     std::stable_sort(candidates.begin(), candidates.end(), [](const Pair& x, const Pair& y) { return x.distance < y.distance; });
     std::vector<uint8_t> taken(static_cast<size_t>(m), 0);

@@ -104,6 +104,15 @@ double centroid_update(double d_xi, double d_yi, double d_xy, int64_t size_x, in
 
 }  // namespace
 
+double euclidean_distance(const double* u, const double* v, int64_t dim) {
+  double s = 0.0;
+  for (int64_t k = 0; k < dim; ++k) {
+    const double d = u[k] - v[k];
+    s += d * d;
+  }
+  return std::sqrt(s);
+}
+
 std::vector<Merge> centroid_linkage(const std::vector<double>& points, int64_t n, int64_t dim) {
   if (n < 2) throw std::invalid_argument("centroid_linkage needs at least two points");
   if (static_cast<int64_t>(points.size()) != n * dim) throw std::invalid_argument("centroid_linkage: bad point array");
@@ -126,15 +135,8 @@ std::vector<Merge> centroid_linkage(const std::vector<double>& centroids, const 
   std::vector<double> D(static_cast<size_t>(n * (n - 1) / 2));
   for (int64_t i = 0; i < n; ++i) {
     const double* u = &points[static_cast<size_t>(i * dim)];
-    for (int64_t j = i + 1; j < n; ++j) {
-      const double* v = &points[static_cast<size_t>(j * dim)];
-      double s = 0.0;
-      for (int64_t k = 0; k < dim; ++k) {
-        const double d = u[k] - v[k];
-        s += d * d;
-      }
-      D[condensed_index(n, i, j)] = std::sqrt(s);
-    }
+    for (int64_t j = i + 1; j < n; ++j)
+      D[condensed_index(n, i, j)] = euclidean_distance(u, &points[static_cast<size_t>(j * dim)], dim);
   }
 
   std::vector<Merge> Z(static_cast<size_t>(n - 1));

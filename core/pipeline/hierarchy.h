@@ -16,6 +16,9 @@ struct Merge {
   int64_t size = 0;   // observations in the new cluster
 };
 
+// Euclidean distance of two rows of `dim` doubles, summed in order as scipy's pdist does.
+double euclidean_distance(const double* u, const double* v, int64_t dim);
+
 // Centroid linkage of `num_points` rows of `dim` doubles (row-major), n >= 2. scipy 1.10 runs its
 // generic algorithm (_hierarchy.pyx::fast_linkage, Muellner's "generic clustering algorithm": a
 // heap of per-cluster lower bounds to the nearest neighbour with a higher index) for centroid, and
