@@ -53,69 +53,95 @@ std::vector<std::vector<float>> mel_filterbank(const MfccConfig& config) {
   return filters;
 }
 
-FeatureMatrix log_mel_energies(const float* samples, size_t num_samples, const MfccConfig& config) {
-  config.validate();
-  FeatureMatrix out;
-  out.dim = config.num_mel_bands;
-  out.frame_shift_s = static_cast<double>(config.frame_shift_samples) / config.sample_rate_hz;
-  out.frame_length_s = static_cast<double>(config.frame_length_samples) / config.sample_rate_hz;
-  const size_t length = static_cast<size_t>(config.frame_length_samples);
-  const size_t shift = static_cast<size_t>(config.frame_shift_samples);
-  out.num_frames = num_samples < length ? 0 : static_cast<int>(1 + (num_samples - length) / shift);
-  out.values.assign(static_cast<size_t>(out.num_frames) * out.dim, 0.0f);
+namespace {
 
-  const auto filters = mel_filterbank(config);
-  // Each filter is non-zero on a short run of bins; iterating only that run is ~10x cheaper.
-  std::vector<std::pair<int, int>> support(filters.size());
-  for (size_t m = 0; m < filters.size(); ++m) {
-    int first = -1, last = -2;
-    for (int k = 0; k < static_cast<int>(filters[m].size()); ++k)
-      if (filters[m][k] > 0.0f) { if (first < 0) first = k; last = k; }
-    support[m] = {first < 0 ? 0 : first, last + 1};
+// One frame at a time: log_mel_energies stores every row, compute_mfcc turns each into cepstra
+// at once, so a four-hour file never holds its 40-band matrix (230 MB) beside the MFCCs.
+class LogMelFrames {
+ public:
+  explicit LogMelFrames(const MfccConfig& config)
+      : config_(config), filters_(mel_filterbank(config)), support_(filters_.size()),
+        window_(static_cast<size_t>(config.frame_length_samples)), spectrum_(static_cast<size_t>(config.fft_size)),
+        frame_(window_.size()) {
+    // Each filter is non-zero on a short run of bins; iterating only that run is ~10x cheaper.
+    for (size_t m = 0; m < filters_.size(); ++m) {
+      int first = -1, last = -2;
+      for (int k = 0; k < static_cast<int>(filters_[m].size()); ++k)
+        if (filters_[m][k] > 0.0f) { if (first < 0) first = k; last = k; }
+      support_[m] = {first < 0 ? 0 : first, last + 1};
+    }
+    const size_t length = window_.size();
+    for (size_t i = 0; i < length; ++i)
+      window_[i] = static_cast<float>(0.54 - 0.46 * std::cos(2.0 * M_PI * i / (length - 1)));
   }
-  std::vector<float> window(length);
-  for (size_t i = 0; i < length; ++i)
-    window[i] = static_cast<float>(0.54 - 0.46 * std::cos(2.0 * M_PI * i / (length - 1)));
 
-  PowerSpectrum spectrum(static_cast<size_t>(config.fft_size));
-  std::vector<float> frame(length), power;
-  for (int t = 0; t < out.num_frames; ++t) {
-    const float* x = samples + static_cast<size_t>(t) * shift;
+  int num_frames(size_t num_samples) const {
+    const size_t length = window_.size(), shift = static_cast<size_t>(config_.frame_shift_samples);
+    return num_samples < length ? 0 : static_cast<int>(1 + (num_samples - length) / shift);
+  }
+
+  // Frame t's num_mel_bands log energies into `row`.
+  void compute(const float* samples, int t, float* row) {
+    const size_t length = window_.size();
+    const float* x = samples + static_cast<size_t>(t) * static_cast<size_t>(config_.frame_shift_samples);
     double mean = 0.0;
     for (size_t i = 0; i < length; ++i) mean += x[i];
     mean /= static_cast<double>(length);
     // DC removal, then pre-emphasis inside the frame (the first sample uses itself as history).
     for (size_t i = length; i-- > 0;) {
       const double prev = x[i > 0 ? i - 1 : 0] - mean;
-      frame[i] = static_cast<float>((x[i] - mean) - config.preemphasis * prev) * window[i];
+      frame_[i] = static_cast<float>((x[i] - mean) - config_.preemphasis * prev) * window_[i];
     }
-    spectrum.compute(frame.data(), length, power);
-    float* row = out.values.data() + static_cast<size_t>(t) * out.dim;
-    for (int m = 0; m < out.dim; ++m) {
+    spectrum_.compute(frame_.data(), length, power_);
+    for (size_t m = 0; m < filters_.size(); ++m) {
       double energy = 0.0;
-      for (int k = support[m].first; k < support[m].second; ++k) energy += filters[m][k] * power[k];
+      for (int k = support_[m].first; k < support_[m].second; ++k) energy += filters_[m][k] * power_[k];
       row[m] = std::log(std::max(static_cast<float>(energy), kEnergyFloor));
     }
   }
+
+ private:
+  MfccConfig config_;
+  std::vector<std::vector<float>> filters_;
+  std::vector<std::pair<int, int>> support_;
+  std::vector<float> window_;
+  PowerSpectrum spectrum_;
+  std::vector<float> frame_, power_;
+};
+
+FeatureMatrix empty_features(const MfccConfig& config, int dim, int num_frames) {
+  FeatureMatrix out;
+  out.dim = dim;
+  out.num_frames = num_frames;
+  out.frame_shift_s = static_cast<double>(config.frame_shift_samples) / config.sample_rate_hz;
+  out.frame_length_s = static_cast<double>(config.frame_length_samples) / config.sample_rate_hz;
+  out.values.assign(static_cast<size_t>(num_frames) * dim, 0.0f);
+  return out;
+}
+
+}  // namespace
+
+FeatureMatrix log_mel_energies(const float* samples, size_t num_samples, const MfccConfig& config) {
+  config.validate();
+  LogMelFrames mel(config);
+  FeatureMatrix out = empty_features(config, config.num_mel_bands, mel.num_frames(num_samples));
+  for (int t = 0; t < out.num_frames; ++t) mel.compute(samples, t, out.values.data() + static_cast<size_t>(t) * out.dim);
   return out;
 }
 
 FeatureMatrix compute_mfcc(const float* samples, size_t num_samples, const MfccConfig& config) {
-  const FeatureMatrix mel = log_mel_energies(samples, num_samples, config);
-  FeatureMatrix out;
-  out.num_frames = mel.num_frames;
-  out.dim = config.num_cepstra;
-  out.frame_shift_s = mel.frame_shift_s;
-  out.frame_length_s = mel.frame_length_s;
-  out.values.assign(static_cast<size_t>(out.num_frames) * out.dim, 0.0f);
-  const int bands = mel.dim;
+  config.validate();
+  LogMelFrames mel(config);
+  FeatureMatrix out = empty_features(config, config.num_cepstra, mel.num_frames(num_samples));
+  const int bands = config.num_mel_bands;
   std::vector<float> dct(static_cast<size_t>(out.dim) * bands);
   for (int q = 0; q < out.dim; ++q)
     for (int m = 0; m < bands; ++m)
       dct[static_cast<size_t>(q) * bands + m] = static_cast<float>(
           std::sqrt(2.0 / bands) * std::cos(M_PI * (q + 1) * (m + 0.5) / bands));
+  std::vector<float> in(static_cast<size_t>(bands));
   for (int t = 0; t < out.num_frames; ++t) {
-    const float* in = mel.row(t);
+    mel.compute(samples, t, in.data());
     float* row = out.values.data() + static_cast<size_t>(t) * out.dim;
     for (int q = 0; q < out.dim; ++q) {
       const float* basis = dct.data() + static_cast<size_t>(q) * bands;

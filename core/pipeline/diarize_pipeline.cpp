@@ -51,16 +51,16 @@ Diarization diarize_from_clusters(const ChunkFrames& segmentation, const Speaker
   // apply() caps the instantaneous count at max_speakers (num_speakers wins, unset = unbounded).
   const int max_speakers = options.num_speakers ? options.num_speakers : options.max_speakers;
   const std::vector<int> capped = cap_count(count.count, max_speakers);
-  const ChunkFrames clustered = clustered_segmentations(segmentation, hard_clusters);
-  const DiscreteDiarization discrete = to_discrete_diarization(clustered, capped, chunks, config.frames);
-  BinarizedDiarization regular = binarize(discrete.binary);
+  const FrameSeries activations =
+      padded_activations(clustered_activations(segmentation, hard_clusters, chunks, config.frames), capped);
+  BinarizedDiarization regular = binarize(discrete_diarization(activations, capped));
 
   Diarization out;
   if (options.exclusive) {
     std::vector<int> at_most_one(capped);
     for (int& c : at_most_one) c = std::min(c, 1);
-    const DiscreteDiarization exclusive = to_discrete_diarization(clustered, at_most_one, chunks, config.frames);
-    out = binarize_with_labels(exclusive.binary, regular.diarization.labels, regular.label_clusters);
+    out = binarize_with_labels(discrete_diarization(activations, at_most_one), regular.diarization.labels,
+                               regular.label_clusters);
   } else {
     out = std::move(regular.diarization);
   }
