@@ -93,19 +93,6 @@ SincNetImpl::SincNetImpl() {
 }
 
 torch::Tensor SincNetImpl::forward(const torch::Tensor& waveform) {
-  // On CPU one chunk at a time: the sinc layer's output (80 x 15,975 floats, 5 MB a chunk) then
-  // stays in cache for the pooling that follows. Every stage works per chunk (instance statistics),
-  // so the numbers are the batch's. Measured with bench_models: 0.0044 s per chunk alone against
-  // 0.0070 in a batch of 4.
-  if (waveform.device().is_cpu() && waveform.dim() == 3 && waveform.size(0) > 1) {
-    std::vector<torch::Tensor> chunks;
-    for (int64_t i = 0; i < waveform.size(0); ++i) chunks.push_back(forward_chunks(waveform.narrow(0, i, 1)));
-    return torch::cat(chunks, 0);
-  }
-  return forward_chunks(waveform);
-}
-
-torch::Tensor SincNetImpl::forward_chunks(const torch::Tensor& waveform) {
   torch::Tensor x = wav_norm1d->forward(waveform);
   // The sinc layer's output is rectified (|x|) before pooling, as in pyannote (SincNet issue #4).
   x = conv1d->ptr<SincEncoderImpl>(0)->forward(x);

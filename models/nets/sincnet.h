@@ -51,9 +51,6 @@ struct SincNetImpl : torch::nn::Module {
   torch::nn::InstanceNorm1d wav_norm1d{nullptr};
   torch::nn::ModuleList conv1d{nullptr};  // SincEncoder, Conv1d(80,60,5), Conv1d(60,60,5)
   torch::nn::ModuleList norm1d{nullptr};  // InstanceNorm1d(80), (60), (60)
-
- private:
-  torch::Tensor forward_chunks(const torch::Tensor& waveform);
 };
 TORCH_MODULE(SincNet);
 
