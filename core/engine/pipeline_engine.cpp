@@ -15,6 +15,7 @@
 #include "formats/tensor_data.h"
 #include "import/embedding_model_loader.h"
 #include "import/segmentation_model_loader.h"
+#include "nets/inference_allocator.h"
 #include "nets/lstm_inference.h"
 #include "nets/torch_threads.h"
 #include "pipeline/builtin_diarization.h"
@@ -27,7 +28,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kCpuEmbeddingBatch = 2;
 // With the fused CPU LSTM (nets/lstm_inference.h), PyanNet is fastest at 4 chunks a batch here:
-// 0.0156 s per chunk against 0.0240 at 32 (bench_models, quiet 2-core VM); torch's LSTM wants 32.
+// 0.0118 s per chunk against 0.0138 at 2 and 0.0131 at 8 (bench_models with the engine's allocator
+// settings and passive OpenMP waits, quiet 2-core VM); torch's LSTM wants 32.
 constexpr int kCpuFusedLstmSegmentationBatch = 4;
 // Fast mode on an accelerator: trunk blocks per batch (a minute of audio each).
 constexpr int kAcceleratorBlocksPerBatch = 8;
@@ -49,6 +51,7 @@ void crop_to_duration(Diarization& diarization, double duration_s) {
 PipelineEngine::PipelineEngine(const EngineConfig& config)
     : config_(config), device_name_(resolve_device(config.device)), device_(to_torch_device(device_name_)) {
   configure_torch_threads(config.threads);
+  keep_network_buffers_mapped();
   try {
     segmentation_ = load_segmentation_model(config.segmentation_path);
     segmentation_->to(device_);
@@ -86,9 +89,10 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
   const int segmentation_batch = device_.is_cpu() && LstmInference::cpu_has_kernels()
                                      ? std::min(config_.batch_size, kCpuFusedLstmSegmentationBatch)
                                      : config_.batch_size;
-  const ChunkFrames log_probs =
-      run_segmentation(segmentation_, samples, num_samples, layout, segmentation_batch, device_, report("segmentation"));
-  const ChunkFrames segmentation = powerset_to_multilabel(log_probs);
+  // The powerset log-probabilities (7 columns) are dropped as soon as the 3 speaker columns are
+  // made from them: 240 MB for four hours that nothing after this needs.
+  const ChunkFrames segmentation = powerset_to_multilabel(
+      run_segmentation(segmentation_, samples, num_samples, layout, segmentation_batch, device_, report("segmentation")));
   result.timings_s["segmentation"] = seconds_since(t0);
 
   t0 = Clock::now();
