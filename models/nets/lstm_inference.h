@@ -14,6 +14,10 @@
 //   if (LstmInference::supports(x, lstm->options.hidden_size()))
 //     y = fast.forward(x, lstm->all_weights(), num_layers, bidirectional);  // [B, T, D*H]
 // Eval mode only (no dropout between layers), no initial state (zeros), no projections.
+//
+// set_bf16(true) (fast mode, CPUs with AVX-512 BF16 only): the matrix products take their operands
+// (weights, layer inputs, h(t-1)) rounded to bfloat16 and accumulate in float32 (vdpbf16ps, two
+// products per instruction); biases, gates, the cell state and the outputs stay float32.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -30,6 +34,11 @@ class LstmInference {
   static bool supports(const at::Tensor& input, int64_t hidden_size);
   // Whether this build and CPU have the kernels at all (x86-64 with AVX-512F).
   static bool cpu_has_kernels();
+  // Whether this build and CPU have the bf16 kernels (AVX-512 BF16 as well).
+  static bool cpu_has_bf16_kernels();
+  // Selects the bf16 products (requires cpu_has_bf16_kernels(); throws otherwise) or float32 ones.
+  void set_bf16(bool enabled);
+  bool bf16() const { return bf16_; }
   // Test hook: pretend the CPU lacks AVX-512 (to exercise callers' fallbacks).
   static void disable_for_testing(bool disabled);
 
@@ -46,11 +55,15 @@ class LstmInference {
     at::Tensor input_bias;        // [D * 4H] b_ih, in panel order
     at::Tensor recurrent_panels;  // [D, H / 16, H, 64]: W_hh
     at::Tensor recurrent_bias;    // [D, 4H] b_hh, in panel order
+    // bf16 mode: the same panels with input pairs interleaved, [.., K / 2, 64, 2] bfloat16.
+    at::Tensor input_panels_bf16, recurrent_panels_bf16;
   };
   void repack_if_changed(const std::vector<at::Tensor>& flat_weights, int64_t num_layers, bool bidirectional);
 
   std::vector<Layer> layers_;
   int64_t hidden_size_ = 0, directions_ = 0;
+  bool bf16_ = false;
+  bool packed_bf16_ = false;  // whether layers_ holds the bf16 panels
   // (data pointer, version) of each weight when packed: in-place loads bump the version.
   std::vector<std::pair<const void*, int64_t>> packed_from_;
 };

@@ -21,6 +21,12 @@ PyanNetImpl::PyanNetImpl() {
   classifier = register_module("classifier", torch::nn::Linear(128, kNumClasses));
 }
 
+bool PyanNetImpl::use_bf16_lstm(bool enabled) {
+  if (enabled && !LstmInference::cpu_has_bf16_kernels()) return false;
+  fast_lstm_.set_bf16(enabled);
+  return true;
+}
+
 torch::Tensor PyanNetImpl::forward(const torch::Tensor& waveform) {
   TORCH_CHECK(waveform.dim() == 3 && waveform.size(1) == 1, "PyanNet expects a [batch, 1, samples] waveform, got ",
               waveform.sizes());

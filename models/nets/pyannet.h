@@ -29,6 +29,11 @@ struct PyanNetImpl : torch::nn::Module {
   PyanNetImpl();
   torch::Tensor forward(const torch::Tensor& waveform);
 
+  // Fast mode on CPUs with AVX-512 BF16: the LSTM's matrix products in bf16 (nets/lstm_inference.h).
+  // Returns false (and changes nothing) where the CPU lacks those instructions.
+  bool use_bf16_lstm(bool enabled);
+  bool bf16_lstm() const { return fast_lstm_.bf16(); }
+
   SincNet sincnet{nullptr};
   torch::nn::LSTM lstm{nullptr};
   torch::nn::ModuleList linear{nullptr};
