@@ -14,8 +14,8 @@ EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::s
   config.device = options.device;
   if (notes && config.mode == EmbeddingMode::kFast)
     notes->push_back(models.builtin_embedding
-                         ? "--mode fast: no effect with the built-in embedding (it already computes each frame's features once)"
-                         : "--mode fast: one embedding-trunk pass over the whole file, pooled per chunk (close to exact mode, not equal)");
+                         ? "--mode fast: the segmentation network's LSTM in bf16 on CPUs with AVX-512 BF16 (close to exact mode, not equal)"
+                         : "--mode fast: the segmentation LSTM and the embedding trunk in bf16 on CPUs with AVX-512 BF16 (close to exact mode, not equal)");
   return config;
 }
 

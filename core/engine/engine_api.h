@@ -12,10 +12,10 @@
 
 namespace diarize {
 
-// How a neural embedding model is run (docs/cli.md, --mode). The built-in embedding has one way only.
+// How the networks are run (docs/cli.md, --mode).
 enum class EmbeddingMode {
   kExact,  // pyannote 3.1: one trunk pass per 10 s chunk
-  kFast,   // one trunk pass over the whole file, pooled per chunk (engine/streamed_embeddings.h)
+  kFast,   // the same pipeline with the networks' products in bf16 where the CPU has AVX-512 BF16
 };
 inline const char* embedding_mode_name(EmbeddingMode mode) { return mode == EmbeddingMode::kFast ? "fast" : "exact"; }
 

@@ -13,10 +13,9 @@
 namespace diarize {
 
 std::vector<float> neural_embeddings(WeSpeakerResNet34& model, const float* samples, int64_t num_samples,
-                                     const ChunkFrames& segmentation, int batch_size, const c10::Device& device,
-                                     const std::function<void(int64_t, int64_t)>& on_batch,
-                                     const std::vector<uint8_t>* only_chunks) {
-  const ChunkingConfig chunking;
+                                     const ChunkFrames& segmentation, const ChunkingConfig& chunking, int batch_size,
+                                     const c10::Device& device,
+                                     const std::function<void(int64_t, int64_t)>& on_batch) {
   const int64_t num_chunks = segmentation.num_chunks;
   const int64_t num_speakers = segmentation.num_columns;
   const int64_t num_frames = segmentation.num_frames;
@@ -29,7 +28,7 @@ std::vector<float> neural_embeddings(WeSpeakerResNet34& model, const float* samp
   for (int64_t c = 0; c < num_chunks; ++c) {
     bool any = false;
     for (int64_t s = 0; s < num_speakers; ++s) any = any || active[static_cast<size_t>(c * num_speakers + s)];
-    if (any && (!only_chunks || (*only_chunks)[static_cast<size_t>(c)])) chunks.push_back(c);
+    if (any) chunks.push_back(c);
   }
 
   torch::NoGradGuard no_grad;

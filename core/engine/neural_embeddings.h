@@ -11,15 +11,15 @@
 
 #include "nets/resnet34.h"
 #include "pipeline/chunk_frames.h"
+#include "pipeline/chunking.h"
 
 namespace diarize {
 
-// Embeddings [C, 3, 256] (row-major), NaN for pairs with no active frame (never computed).
-// only_chunks ([C], optional): compute just the chunks marked 1 (fast mode's exact fallbacks); the
-// others stay NaN.
+// Embeddings [C, 3, 256] (row-major), NaN for pairs with no active frame (never computed). The
+// segmentation's chunks are those of `chunking`.
 std::vector<float> neural_embeddings(WeSpeakerResNet34& model, const float* samples, int64_t num_samples,
-                                     const ChunkFrames& segmentation, int batch_size, const c10::Device& device,
-                                     const std::function<void(int64_t, int64_t)>& on_batch,
-                                     const std::vector<uint8_t>* only_chunks = nullptr);
+                                     const ChunkFrames& segmentation, const ChunkingConfig& chunking, int batch_size,
+                                     const c10::Device& device,
+                                     const std::function<void(int64_t, int64_t)>& on_batch);
 
 }  // namespace diarize

@@ -10,7 +10,6 @@
 #include "engine/device.h"
 #include "engine/neural_embeddings.h"
 #include "engine/segmentation_runner.h"
-#include "engine/streamed_embeddings.h"
 #include "errors.h"
 #include "formats/tensor_data.h"
 #include "import/embedding_model_loader.h"
@@ -31,8 +30,6 @@ constexpr int kCpuEmbeddingBatch = 2;
 // 0.0118 s per chunk against 0.0138 at 2 and 0.0131 at 8 (bench_models with the engine's allocator
 // settings and passive OpenMP waits, quiet 2-core VM); torch's LSTM wants 32.
 constexpr int kCpuFusedLstmSegmentationBatch = 4;
-// Fast mode on an accelerator: trunk blocks per batch (a minute of audio each).
-constexpr int kAcceleratorBlocksPerBatch = 8;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // pyannote 3.1 lets the zero-padded last chunk produce turns past the end of the file; nothing
@@ -53,16 +50,23 @@ PipelineEngine::PipelineEngine(const EngineConfig& config)
   configure_torch_threads(config.threads);
   keep_network_buffers_mapped();
   try {
+    // Fast mode: the networks' products in bf16 where the CPU has AVX-512 BF16 (docs/benchmarks.md,
+    // "Fast mode", has their measured agreement with exact mode); elsewhere it runs as exact mode.
+    const bool bf16 = config.mode == EmbeddingMode::kFast && device_.is_cpu() && cpu_has_native_bf16() &&
+                      LstmInference::cpu_has_bf16_kernels();
     segmentation_ = load_segmentation_model(config.segmentation_path);
     segmentation_->to(device_);
+    if (bf16) segmentation_->use_bf16_lstm(true);
     if (!config.embedding_path.empty()) {
       embedding_ = load_embedding_model(config.embedding_path);
       (*embedding_)->to(device_);
       // On CPU the trunk runs with BatchNorm folded into the convolutions in oneDNN's blocked
       // layout: about 2x faster, same RTTMs (test_pipeline_e2e), embeddings within 3e-6.
-      if (device_.is_cpu()) (*embedding_)->set_fast_inference(true);
+      if (device_.is_cpu())
+        (*embedding_)->set_fast_inference(true, bf16 ? TrunkPrecision::kBFloat16 : TrunkPrecision::kFloat32);
       embedding_description_ = "WeSpeaker ResNet34 (" + config.embedding_path + ")";
-      if (config.mode == EmbeddingMode::kFast) embedding_description_ += ", fast mode";
+      if (config.mode == EmbeddingMode::kFast)
+        embedding_description_ += bf16 ? ", fast mode (bf16 networks)" : ", fast mode (no bf16 on this device: as exact)";
     } else {
       embedding_description_ = "builtin";
     }
@@ -78,7 +82,7 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
   EngineResult result;
   result.embedding = embedding_description_;
   const int64_t num_samples = static_cast<int64_t>(count);
-  const ChunkLayout layout = chunk_layout(num_samples);
+  const PipelineConfig pipeline;  // 3.1's numbers
   auto report = [&](const char* stage) {
     return [&progress, stage](int64_t done, int64_t total) {
       if (progress) progress(ProgressEvent{stage, done, total});
@@ -91,8 +95,8 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
                                      : config_.batch_size;
   // The powerset log-probabilities (7 columns) are dropped as soon as the 3 speaker columns are
   // made from them: 240 MB for four hours that nothing after this needs.
-  const ChunkFrames segmentation = powerset_to_multilabel(
-      run_segmentation(segmentation_, samples, num_samples, layout, segmentation_batch, device_, report("segmentation")));
+  const ChunkFrames segmentation = powerset_to_multilabel(run_segmentation(
+      segmentation_, samples, num_samples, pipeline.chunking, segmentation_batch, device_, report("segmentation")));
   result.timings_s["segmentation"] = seconds_since(t0);
 
   t0 = Clock::now();
@@ -100,26 +104,19 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
     // On CPU the ResNet gets slower per crop above 2 crops a batch (test/bench/bench_embedding:
     // 0.10 s/crop at 1, 0.11 at 2, 0.15 at 32 on 2 cores); accelerators want big batches.
     const int embedding_batch = device_.is_cpu() ? std::min(config_.batch_size, kCpuEmbeddingBatch) : config_.batch_size;
-    std::vector<float> embeddings;
-    if (config_.mode == EmbeddingMode::kFast) {
-      StreamedEmbeddingConfig fast;
-      fast.blocks_per_batch = device_.is_cpu() ? 1 : kAcceleratorBlocksPerBatch;
-      fast.exact_batch = embedding_batch;  // the padded last chunk
-      embeddings = streamed_embeddings(*embedding_, samples, num_samples, segmentation, fast, device_, report("embeddings"));
-    } else {
-      embeddings = neural_embeddings(*embedding_, samples, num_samples, segmentation, embedding_batch, device_,
-                                     report("embeddings"));
-    }
+    const std::vector<float> embeddings = neural_embeddings(*embedding_, samples, num_samples, segmentation,
+                                                            pipeline.chunking, embedding_batch, device_,
+                                                            report("embeddings"));
     result.timings_s["embeddings"] = seconds_since(t0);
     t0 = Clock::now();
     if (progress) progress(ProgressEvent{"clustering", 0, 1});
     result.diarization =
-        diarize_from_segmentation(segmentation, embeddings, WeSpeakerResNet34Config::embedding_dim, options);
+        diarize_from_segmentation(segmentation, embeddings, WeSpeakerResNet34Config::embedding_dim, options, pipeline);
     result.timings_s["clustering+reconstruction"] = seconds_since(t0);
   } else {
     // The built-in embedding computes its features and clusters in one pass over the file.
     if (progress) progress(ProgressEvent{"clustering", 0, 1});
-    result.diarization = diarize_with_builtin_embedding(segmentation, samples, count, options);
+    result.diarization = diarize_with_builtin_embedding(segmentation, samples, count, options, pipeline);
     result.timings_s["builtin embedding+clustering+reconstruction"] = seconds_since(t0);
   }
   crop_to_duration(result.diarization, static_cast<double>(count) / kPipelineSampleRateHz);

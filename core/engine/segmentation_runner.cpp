@@ -8,11 +8,10 @@
 
 namespace diarize {
 
-ChunkFrames run_segmentation(PyanNet& model, const float* samples, int64_t num_samples, const ChunkLayout& layout,
+ChunkFrames run_segmentation(PyanNet& model, const float* samples, int64_t num_samples, const ChunkingConfig& chunking,
                              int batch_size, const c10::Device& device,
                              const std::function<void(int64_t, int64_t)>& on_batch) {
-  const ChunkingConfig chunking;
-  const int64_t num_chunks = layout.num_chunks();
+  const int64_t num_chunks = chunk_layout(num_samples, chunking).num_chunks();
   ChunkFrames log_probs;
   log_probs.num_chunks = num_chunks;
   log_probs.num_frames = 0;

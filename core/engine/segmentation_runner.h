@@ -12,9 +12,9 @@
 
 namespace diarize {
 
-// Log-probabilities [C, 589, 7] for the chunks of `layout`. `on_batch(done, total)` is called after
-// each batch.
-ChunkFrames run_segmentation(PyanNet& model, const float* samples, int64_t num_samples, const ChunkLayout& layout,
+// Log-probabilities [C, 589, 7] for the chunks of chunk_layout(num_samples, chunking).
+// `on_batch(done, total)` is called after each batch.
+ChunkFrames run_segmentation(PyanNet& model, const float* samples, int64_t num_samples, const ChunkingConfig& chunking,
                              int batch_size, const c10::Device& device,
                              const std::function<void(int64_t, int64_t)>& on_batch);
 

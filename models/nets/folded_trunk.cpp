@@ -19,11 +19,21 @@ std::pair<at::Tensor, at::Tensor> fold(const torch::nn::Conv2dImpl& conv, const 
 
 }  // namespace
 
-FoldedResNetTrunk::FoldedResNetTrunk(ResNetImpl& resnet, bool use_onednn_layout)
-    : onednn_(use_onednn_layout && at::hasMKLDNN()) {
+bool cpu_has_native_bf16() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return __builtin_cpu_supports("avx512bf16");
+#else
+  return false;
+#endif
+}
+
+FoldedResNetTrunk::FoldedResNetTrunk(ResNetImpl& resnet, TrunkPrecision precision, bool use_onednn_layout)
+    : onednn_(use_onednn_layout && at::hasMKLDNN()),
+      dtype_(precision == TrunkPrecision::kBFloat16 ? at::kBFloat16 : at::kFloat) {
   at::NoGradGuard no_grad;
   auto make = [&](const torch::nn::Conv2dImpl& c, const torch::nn::BatchNorm2dImpl& bn) {
-    auto [weight, bias] = fold(c, bn);
+    auto [float_weight, bias] = fold(c, bn);
+    const at::Tensor weight = float_weight.to(dtype_);
     Conv folded;
     folded.stride = (*c.options.stride())[0];
     folded.padding = weight.size(-1) / 2;  // every conv of this net is "same"-padded (3x3 → 1, 1x1 → 0)
@@ -54,7 +64,7 @@ at::Tensor FoldedResNetTrunk::conv(const at::Tensor& x, const Conv& c) const {
 }
 
 at::Tensor FoldedResNetTrunk::operator()(const at::Tensor& image) const {
-  at::Tensor x = image.to(at::kFloat).contiguous();
+  at::Tensor x = image.to(dtype_).contiguous();
   if (onednn_) x = x.to_mkldnn();
   x = conv(x, stem_).relu_();
   for (const Block& block : blocks_) {
@@ -62,7 +72,7 @@ at::Tensor FoldedResNetTrunk::operator()(const at::Tensor& image) const {
     out.add_(block.shortcut.weight.defined() ? conv(x, block.shortcut) : x);
     x = out.relu_();
   }
-  return onednn_ ? x.to_dense() : x;
+  return (onednn_ ? x.to_dense() : x).to(at::kFloat);
 }
 
 }  // namespace diarize

@@ -1,7 +1,8 @@
 // Fast inference path of the WeSpeaker ResNet34 trunk: eval-mode BatchNorm folded into the preceding
 // convolution (w·γ/σ, β − μ·γ/σ), and, when LibTorch has oneDNN, the whole trunk kept in oneDNN's
 // blocked tensor layout with pre-reordered weights, so no layer converts layouts or makes a separate
-// BatchNorm pass. Same function as ResNetImpl::forward up to float rounding.
+// BatchNorm pass. Same function as ResNetImpl::forward up to float rounding; in bfloat16 (fast mode
+// on CPUs with AVX-512 BF16), up to bfloat16 rounding of the weights and of every activation.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -13,12 +14,21 @@ namespace diarize {
 
 class ResNetImpl;
 
+enum class TrunkPrecision {
+  kFloat32,
+  kBFloat16,  // weights and activations in bfloat16, accumulation in float32 (oneDNN)
+};
+
+// True where bfloat16 convolutions run natively (AVX-512 BF16 on x86-64); elsewhere oneDNN would
+// emulate them, slower than float32.
+bool cpu_has_native_bf16();
+
 class FoldedResNetTrunk {
  public:
   // Snapshots `resnet`'s current weights. use_onednn_layout is ignored when LibTorch lacks oneDNN.
-  explicit FoldedResNetTrunk(ResNetImpl& resnet, bool use_onednn_layout = true);
+  FoldedResNetTrunk(ResNetImpl& resnet, TrunkPrecision precision, bool use_onednn_layout = true);
 
-  // [B, 1, 80, T] float32 → [B, 256, 10, ceil(T/8)] dense float32.
+  // [B, 1, 80, T] float32 → [B, 256, 10, ceil(T/8)] dense float32 (computed in the trunk's precision).
   at::Tensor operator()(const at::Tensor& image) const;
 
   bool uses_onednn_layout() const { return onednn_; }
@@ -37,6 +47,7 @@ class FoldedResNetTrunk {
   at::Tensor conv(const at::Tensor& x, const Conv& c) const;
 
   bool onednn_ = false;
+  at::ScalarType dtype_ = at::kFloat;
   Conv stem_;
   std::vector<Block> blocks_;
 };

@@ -102,8 +102,8 @@ at::Tensor WeSpeakerResNet34Impl::pool_and_embed(const at::Tensor& features, con
   return resnet->seg_1->forward(weighted_stats_pool(features, weights));
 }
 
-void WeSpeakerResNet34Impl::set_fast_inference(bool enabled) {
-  folded_ = enabled ? std::make_shared<const FoldedResNetTrunk>(*resnet) : nullptr;
+void WeSpeakerResNet34Impl::set_fast_inference(bool enabled, TrunkPrecision precision) {
+  folded_ = enabled ? std::make_shared<const FoldedResNetTrunk>(*resnet, precision) : nullptr;
 }
 
 at::Tensor WeSpeakerResNet34Impl::forward(const at::Tensor& fbank_cmn, const at::Tensor& weights) {

@@ -16,9 +16,10 @@
 #include <cstdint>
 #include <memory>
 
+#include "nets/folded_trunk.h"
+
 namespace diarize {
 
-class FoldedResNetTrunk;
 
 // conv3x3 → BN → ReLU → conv3x3 → BN, plus the input (through a strided 1x1 conv + BN when the shape
 // changes), then ReLU.
@@ -76,7 +77,8 @@ class WeSpeakerResNet34Impl : public torch::nn::Module {
   // Makes trunk() run a snapshot of the current weights with BatchNorm folded into the convolutions, on
   // oneDNN's blocked layout when LibTorch has oneDNN (see folded_trunk.h). Numbers change by float
   // rounding only. Call it after loading the weights (and again after any later change of them).
-  void set_fast_inference(bool enabled);
+  // kBFloat16: the folded trunk in bfloat16 (fast mode on CPUs with native bf16 kernels).
+  void set_fast_inference(bool enabled, TrunkPrecision precision = TrunkPrecision::kFloat32);
   bool fast_inference() const { return folded_ != nullptr; }
 
   ResNet resnet{nullptr};

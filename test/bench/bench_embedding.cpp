@@ -3,13 +3,14 @@
 // Not a test: it measures and prints, it checks nothing but that the variants agree.
 //
 //   bench_embedding [--threads N] [--repeats R] [--batches 1,2,8,32]
-//                   [--variants fp32,channels_last,mkldnn,folded_nchw,folded,bf16,bf16_nchw]
-//   bench_embedding --network-batches 1,2 [--threads N] [--repeats R]
+//                   [--variants fp32,channels_last,mkldnn,folded_nchw,folded,folded_bf16,bf16,bf16_nchw]
+//   bench_embedding --network-batches 1,2 [--network-precision float32|bf16] [--threads N] [--repeats R]
 //
 // --network-batches times instead the whole embedding network as the product runs it (folded trunk on
 // the oneDNN layout + statistics pooling + linear) from CMN'd fbank [B, 998, 80] to [B, 256], without
 // the fbank: the same work as ONNX Runtime on the ResNet34 ONNX, whose input is the fbank
 // (test/bench/peers/ort_networks.js). One JSON line per batch size, in that script's format.
+// --network-precision bf16 times fast mode's bf16 trunk instead.
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/version.h>
@@ -28,6 +29,7 @@
 #include "nets/fbank.h"
 #include "nets/folded_trunk.h"
 #include "nets/resnet34.h"
+#include "nets/inference_allocator.h"
 #include "nets/torch_threads.h"
 #include "test_support.h"
 
@@ -48,7 +50,7 @@ struct Variant {
   at::MemoryFormat format = at::MemoryFormat::Contiguous;
   at::ScalarType dtype = at::kFloat;
   bool mkldnn_layout = false;  // run the trunk on oneDNN's opaque blocked tensors end to end
-  int folded = 0;              // 1: BatchNorm folded into the convs (FoldedResNetTrunk), dense; 2: and oneDNN layout
+  int folded = 0;  // 1: BatchNorm folded into the convs (FoldedResNetTrunk), dense; 2: and oneDNN layout; 3: and bf16
 };
 
 Variant parse_variant(const std::string& name) {
@@ -59,6 +61,7 @@ Variant parse_variant(const std::string& name) {
   if (name == "mkldnn") return {name, at::MemoryFormat::Contiguous, at::kFloat, true};
   if (name == "folded_nchw") return {name, at::MemoryFormat::Contiguous, at::kFloat, false, 1};
   if (name == "folded") return {name, at::MemoryFormat::Contiguous, at::kFloat, false, 2};
+  if (name == "folded_bf16") return {name, at::MemoryFormat::Contiguous, at::kFloat, false, 3};
   std::fprintf(stderr, "bench_embedding: unknown variant '%s'\n", name.c_str());
   std::exit(2);
 }
@@ -71,16 +74,17 @@ WeSpeakerResNet34 make_model(const Variant& variant, const SafetensorsFile& weig
   for (auto& item : model->named_parameters()) {
     if (item.value().dim() == 4) item.value().set_data(item.value().contiguous(variant.format));
   }
-  if (variant.folded == 2) model->set_fast_inference(true);
+  if (variant.folded >= 2)
+    model->set_fast_inference(true, variant.folded == 3 ? TrunkPrecision::kBFloat16 : TrunkPrecision::kFloat32);
   return model;
 }
 
 // fbank + CMN + trunk for a batch of crops; returns [B, 2560, T'] in float32.
 at::Tensor run(WeSpeakerResNet34& model, const Variant& variant, const at::Tensor& waveforms) {
   const at::Tensor fbank = cmn(compute_fbank(waveforms));
-  if (variant.folded == 2) return model->trunk(fbank);  // the library's fast path (set_fast_inference)
+  if (variant.folded >= 2) return model->trunk(fbank);  // the library's fast path (set_fast_inference)
   if (variant.folded == 1) {
-    static const FoldedResNetTrunk dense_trunk(*model->resnet, /*use_onednn_layout=*/false);
+    static const FoldedResNetTrunk dense_trunk(*model->resnet, TrunkPrecision::kFloat32, /*use_onednn_layout=*/false);
     const at::Tensor out = dense_trunk(fbank.permute({0, 2, 1}).unsqueeze(1));
     return out.reshape({out.size(0), out.size(1) * out.size(2), out.size(3)});
   }
@@ -107,8 +111,8 @@ double process_cpu_seconds() {
 // Whole network (trunk + pooling + linear) per crop from precomputed fbank, as the product runs it.
 // Prints {"network":"embedding","batch":B,"threads":T,"runs":R,"s_per_chunk":median,"min_s_per_chunk":min}.
 int time_whole_network(const SafetensorsFile& weights, const at::Tensor& crops, const std::vector<std::string>& batches,
-                       int threads, int repeats) {
-  const Variant product = parse_variant("folded");
+                       const std::string& variant, int threads, int repeats) {
+  const Variant product = parse_variant(variant);
   WeSpeakerResNet34 model = make_model(product, weights);
   const at::Tensor fbank = cmn(compute_fbank(crops));  // [3, 998, 80], real features of the sample crops
   for (const auto& batch_text : batches) {
@@ -146,6 +150,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> batch_list = {"1", "2", "8", "32"};
   std::vector<std::string> variant_list = {"fp32", "channels_last"};
   std::vector<std::string> network_batch_list;
+  std::string network_variant = "folded";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--threads") threads = std::atoi(argv[i + 1]);
@@ -153,18 +158,21 @@ int main(int argc, char** argv) {
     else if (flag == "--batches") batch_list = split(argv[i + 1]);
     else if (flag == "--variants") variant_list = split(argv[i + 1]);
     else if (flag == "--network-batches") network_batch_list = split(argv[i + 1]);
+    else if (flag == "--network-precision") network_variant = std::string(argv[i + 1]) == "bf16" ? "folded_bf16" : "folded";
     else {
       std::fprintf(stderr, "bench_embedding: unknown option %s\n", flag.c_str());
       return 2;
     }
   }
   const int used_threads = configure_torch_threads(threads);
+  keep_network_buffers_mapped();  // as the engine does
   const auto weights = read_safetensors(test::shared_path("reference/wespeaker_resnet34_random.safetensors"));
   const auto golden = read_safetensors(test::shared_path("reference/fbank_embedding_sample.safetensors"));
   const at::Tensor crops = test::to_tensor(golden.at("waveforms"));  // [3, 160000]
 
   c10::InferenceMode inference;
-  if (!network_batch_list.empty()) return time_whole_network(weights, crops, network_batch_list, used_threads, repeats);
+  if (!network_batch_list.empty())
+    return time_whole_network(weights, crops, network_batch_list, network_variant, used_threads, repeats);
   std::printf("threads %d, %d timed runs per point (median), LibTorch %s\n", used_threads, repeats, TORCH_VERSION);
   std::vector<Variant> variants;
   std::vector<WeSpeakerResNet34> models;

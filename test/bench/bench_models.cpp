@@ -5,6 +5,8 @@
 //
 // Usage: bench_models [segmentation weights, "" = the reference safetensors] [runs per batch size]
 //                     [--torch-lstm]  time PyanNet with torch's LSTM (as before LstmInference)
+//                     [--bf16-lstm]   time it with LstmInference's bf16 products (fast mode), and print
+//                                     how far its log-probabilities and argmax classes are from float32's
 //                     [--split]       then time the stages at batch 32
 //                     [--threads N]   intra-op threads (default 2)
 #include <torch/torch.h>
@@ -20,6 +22,7 @@
 
 #include "import/segmentation_model_loader.h"
 #include "nets/lstm_inference.h"
+#include "nets/inference_allocator.h"
 #include "nets/torch_threads.h"
 #include "test_support.h"
 
@@ -126,12 +129,13 @@ void print_split(diarize::PyanNet& net, int batch, int runs) {
 int main(int argc, char** argv) {
   try {
     std::vector<std::string> positional;
-    bool torch_lstm = false, split = false;
+    bool torch_lstm = false, split = false, bf16_lstm = false;
     int threads_wanted = 2;
     for (int i = 1; i < argc; ++i) {
       if (std::strcmp(argv[i], "--torch-lstm") == 0) torch_lstm = true;
       else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) threads_wanted = std::max(1, std::stoi(argv[++i]));
       else if (std::strcmp(argv[i], "--split") == 0) split = true;
+      else if (std::strcmp(argv[i], "--bf16-lstm") == 0) bf16_lstm = true;
       else positional.push_back(argv[i]);
     }
     const std::string weights = !positional.empty() && !positional[0].empty()
@@ -140,9 +144,23 @@ int main(int argc, char** argv) {
     const int runs = positional.size() > 1 ? std::max(1, std::stoi(positional[1])) : 5;
     diarize::LstmInference::disable_for_testing(torch_lstm);
     const int threads = diarize::configure_torch_threads(threads_wanted);
+    diarize::keep_network_buffers_mapped();  // as the engine does
     diarize::PyanNet net = diarize::load_segmentation_model(weights);
+    if (bf16_lstm) {
+      if (!net->use_bf16_lstm(true)) throw std::runtime_error("this CPU has no AVX-512 BF16");
+      // Against float32 on real-looking input: the reference chunk would be better, noise is what is here.
+      c10::InferenceMode inference;
+      diarize::PyanNet reference = diarize::load_segmentation_model(weights);
+      torch::manual_seed(1);
+      const torch::Tensor x = torch::randn({4, 1, diarize::PyanNetImpl::kChunkSamples}) * 0.1;
+      const torch::Tensor a = reference->forward(x), b = net->forward(x);
+      const double same = (a.argmax(-1) == b.argmax(-1)).to(torch::kDouble).mean().item<double>();
+      std::printf("bf16 LSTM vs float32 on noise: max |d log-prob| %.4f, same argmax class on %.2f %% of frames\n",
+                  (a - b).abs().max().item<double>(), 100.0 * same);
+    }
     std::printf("PyanNet, %s, %d threads, %d timed runs after one warm-up, median, LSTM: %s\n", weights.c_str(), threads,
-                runs, torch_lstm || !diarize::LstmInference::cpu_has_kernels() ? "torch" : "LstmInference");
+                runs, torch_lstm || !diarize::LstmInference::cpu_has_kernels() ? "torch"
+                      : bf16_lstm ? "LstmInference bf16" : "LstmInference");
     torch::manual_seed(0);
     for (int batch : {1, 2, 4, 8, 32}) {
       c10::InferenceMode inference;

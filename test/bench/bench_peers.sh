@@ -133,15 +133,21 @@ if wanted ort; then
            sed -n 's/.*"network":"\([a-z]*\)","batch":\([0-9]*\),.*"s_per_chunk":\([0-9.e-]*\),.*/\1 \2 \3/p')
 fi
 if wanted networks; then
-  # bench_models: PyanNet from the same int8 ONNX, batch 1/8/32, 2 threads ("batch 32: ... 0.0123 s per chunk").
-  while read -r batch seconds; do
-    diarize_s[segmentation/$batch]=$seconds
-  done < <("$bench_bin/bench_models" "$segmentation" "$runs" |
-           sed -n 's/^batch *\([0-9]*\): [0-9.]* s per batch, \([0-9.]*\) s per chunk.*/\1 \2/p')
-  while read -r batch seconds; do
-    diarize_s[embedding/$batch]=$seconds
-  done < <("$bench_bin/bench_embedding" --threads "$threads" --repeats "$runs" --network-batches 1,2 |
-           sed -n 's/.*"batch":\([0-9]*\),.*"s_per_chunk":\([0-9.e-]*\),.*/\1 \2/p')
+  # bench_models: PyanNet from the same int8 ONNX, batch 1/2/4/8/32, 2 threads ("batch 32: ... 0.0123 s
+  # per chunk"); float32 as exact mode runs it, then with the bf16 LSTM products of fast mode.
+  precisions=(float32); grep -qw avx512_bf16 /proc/cpuinfo && precisions+=(bf16)
+  for precision in "${precisions[@]}"; do
+    flag=(); [ "$precision" = bf16 ] && flag=(--bf16-lstm)
+    while read -r batch seconds; do
+      diarize_s[segmentation_$precision/$batch]=$seconds
+    done < <("$bench_bin/bench_models" "$segmentation" "$runs" "${flag[@]}" |
+             sed -n 's/^batch *\([0-9]*\): [0-9.]* s per batch, \([0-9.]*\) s per chunk.*/\1 \2/p')
+    while read -r batch seconds; do
+      diarize_s[embedding_$precision/$batch]=$seconds
+    done < <("$bench_bin/bench_embedding" --threads "$threads" --repeats "$runs" --network-batches 1,2 \
+               --network-precision "$precision" |
+             sed -n 's/.*"batch":\([0-9]*\),.*"s_per_chunk":\([0-9.e-]*\),.*/\1 \2/p')
+  done
 fi
 
 # --- table ---------------------------------------------------------------------------------------
@@ -170,16 +176,18 @@ fi
 # Per-network RTF: seconds per chunk / the 1 s chunk step, i.e. the network's real-time factor if it runs
 # once per chunk (what the segmentation does; the ResNet34 runs once per chunk in diarize and once per
 # chunk and active speaker in sherpa-onnx and upstream).
-network_row() {  # KEY LABEL
-  local ort=${ort_s[$1]:-} own=${diarize_s[$1]:-}
-  [ -n "$ort" ] && printf '| %s, ONNX Runtime | %.4f | %.4f | — | 1.00 | — |\n' "$2" "$ort" "$ort"
-  [ -n "$own" ] && printf '| %s, diarize | %.4f | %.4f | — | %s | — |\n' "$2" "$own" "$own" "$(ratio "$ort" "$own")"
+network_row() {  # NETWORK BATCH LABEL: ONNX Runtime, then diarize exact (float32) and fast (bf16)
+  local ort=${ort_s[$1/$2]:-} exact=${diarize_s[${1}_float32/$2]:-} fast=${diarize_s[${1}_bf16/$2]:-}
+  [ -n "$ort" ] && printf '| %s, ONNX Runtime | %.4f | %.4f | — | 1.00 | — |\n' "$3" "$ort" "$ort"
+  [ -n "$exact" ] && printf '| %s, diarize exact (float32) | %.4f | %.4f | — | %s | — |\n' "$3" "$exact" "$exact" "$(ratio "$ort" "$exact")"
+  [ -n "$fast" ] && printf '| %s, diarize --mode fast (bf16) | %.4f | %.4f | — | %s | — |\n' "$3" "$fast" "$fast" "$(ratio "$ort" "$fast")"
   return 0
 }
-network_row segmentation/1 "segmentation per chunk, batch 1"
-network_row segmentation/4 "segmentation per chunk, batch 4 (diarize's CPU batch)"
-network_row segmentation/32 "segmentation per chunk, batch 32"
-network_row embedding/1 "ResNet34 per crop, batch 1"
-network_row embedding/2 "ResNet34 per crop, batch 2"
+network_row segmentation 1 "segmentation per chunk, batch 1"
+network_row segmentation 2 "segmentation per chunk, batch 2 (diarize's CPU batch)"
+network_row segmentation 4 "segmentation per chunk, batch 4"
+network_row segmentation 32 "segmentation per chunk, batch 32"
+network_row embedding 1 "ResNet34 per crop, batch 1"
+network_row embedding 2 "ResNet34 per crop, batch 2 (diarize's CPU batch)"
 [ -n "${sherpa_result:-}" ] && echo && echo "sherpa-onnx: $sherpa_result"
 exit 0

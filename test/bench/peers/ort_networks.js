@@ -2,7 +2,7 @@
 // so that diarize's own per-network times (bench_models, bench_embedding --variants network) have a
 // like-for-like reference:
 //   - segmentation (pyannote segmentation-3.0 ONNX, input x [N, 1, 160000]) over real 10 s chunks,
-//     step 1 s, cut from a 16 kHz mono 16-bit WAV (the chunks cycle when the file is short), batch 1, 4, 32;
+//     step 1 s, cut from a 16 kHz mono 16-bit WAV (the chunks cycle when the file is short), batch 1, 2, 4, 32;
 //   - speaker embedding (WeSpeaker ResNet34 ONNX, input feats [B, T, 80] -> embs [B, 256]) on crops of
 //     998 fbank frames x 80 (one 10 s crop), batch 1, 2.
 // Both graphs have a dynamic batch axis (inputMetadata shows "N" and "B"), checked below.
@@ -139,7 +139,7 @@ async function main() {
   const threads = Number(threadsArg || 2);
   const runs = Number(runsArg || 7);
   if (!(threads >= 1) || !(runs >= 1)) fail('threads and runs must be positive numbers');
-  const segmentationBatches = [1, 4, 32];
+  const segmentationBatches = [1, 2, 4, 32];
   const embeddingBatches = [1, 2];
 
   // Enough audio for every chunk the largest batch needs, without repeating a chunk where the file allows.
