@@ -184,8 +184,8 @@ network_row() {  # NETWORK BATCH LABEL: ONNX Runtime, then diarize exact (float3
   return 0
 }
 network_row segmentation 1 "segmentation per chunk, batch 1"
-network_row segmentation 2 "segmentation per chunk, batch 2 (diarize's CPU batch)"
-network_row segmentation 4 "segmentation per chunk, batch 4"
+network_row segmentation 2 "segmentation per chunk, batch 2"
+network_row segmentation 4 "segmentation per chunk, batch 4 (diarize's CPU batch)"
 network_row segmentation 32 "segmentation per chunk, batch 32"
 network_row embedding 1 "ResNet34 per crop, batch 1"
 network_row embedding 2 "ResNet34 per crop, batch 2 (diarize's CPU batch)"
