@@ -1,9 +1,35 @@
 // Engine configuration from the command line and model discovery (see engine_config.h).
 #include "engine_config.h"
 
+#include <string>
+
 #include "engine/model_discovery.h"
 
 namespace diarize {
+namespace {
+
+// The engine's condition for fast mode's bf16 kernels (LstmInference::cpu_has_bf16_kernels), asked
+// here without loading LibTorch so that -v can say what --mode fast will do.
+bool cpu_has_avx512_bf16() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16");
+#else
+  return false;
+#endif
+}
+
+std::string fast_mode_note(bool builtin_embedding, const std::string& device) {
+  if (device == "cuda" || device == "mps")
+    return "--mode fast: runs as exact mode on " + device + " (its bf16 kernels are CPU ones)";
+  if (!cpu_has_avx512_bf16()) return "--mode fast: this CPU has no AVX-512 BF16, so it runs as exact mode";
+  std::string note = builtin_embedding ? "--mode fast: the segmentation network's LSTM in bf16"
+                                       : "--mode fast: the segmentation LSTM and the embedding trunk in bf16";
+  note += " (close to exact mode, not equal)";
+  if (device == "auto") note += "; on CUDA/MPS, if chosen, it runs as exact mode";
+  return note;
+}
+
+}  // namespace
 
 EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::string>* notes) {
   const DiscoveredModels models = discover_models(ModelSearch{options.segmentation, options.embedding, options.models_dir});
@@ -12,10 +38,7 @@ EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::s
   config.segmentation_path = models.segmentation.path;
   config.embedding_path = models.builtin_embedding ? "" : models.embedding.path;
   config.device = options.device;
-  if (notes && config.mode == EmbeddingMode::kFast)
-    notes->push_back(models.builtin_embedding
-                         ? "--mode fast: the segmentation network's LSTM in bf16 on CPUs with AVX-512 BF16 (close to exact mode, not equal)"
-                         : "--mode fast: the segmentation LSTM and the embedding trunk in bf16 on CPUs with AVX-512 BF16 (close to exact mode, not equal)");
+  if (notes && config.mode == EmbeddingMode::kFast) notes->push_back(fast_mode_note(models.builtin_embedding, config.device));
   return config;
 }
 

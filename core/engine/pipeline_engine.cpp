@@ -52,8 +52,7 @@ PipelineEngine::PipelineEngine(const EngineConfig& config)
   try {
     // Fast mode: the networks' products in bf16 where the CPU has AVX-512 BF16 (docs/benchmarks.md,
     // "Fast mode", has their measured agreement with exact mode); elsewhere it runs as exact mode.
-    const bool bf16 = config.mode == EmbeddingMode::kFast && device_.is_cpu() && cpu_has_native_bf16() &&
-                      LstmInference::cpu_has_bf16_kernels();
+    const bool bf16 = config.mode == EmbeddingMode::kFast && device_.is_cpu() && LstmInference::cpu_has_bf16_kernels();
     segmentation_ = load_segmentation_model(config.segmentation_path);
     segmentation_->to(device_);
     if (bf16) segmentation_->use_bf16_lstm(true);

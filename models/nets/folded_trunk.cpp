@@ -19,14 +19,6 @@ std::pair<at::Tensor, at::Tensor> fold(const torch::nn::Conv2dImpl& conv, const 
 
 }  // namespace
 
-bool cpu_has_native_bf16() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  return __builtin_cpu_supports("avx512bf16");
-#else
-  return false;
-#endif
-}
-
 FoldedResNetTrunk::FoldedResNetTrunk(ResNetImpl& resnet, TrunkPrecision precision, bool use_onednn_layout)
     : onednn_(use_onednn_layout && at::hasMKLDNN()),
       dtype_(precision == TrunkPrecision::kBFloat16 ? at::kBFloat16 : at::kFloat) {

@@ -19,10 +19,6 @@ enum class TrunkPrecision {
   kBFloat16,  // weights and activations in bfloat16, accumulation in float32 (oneDNN)
 };
 
-// True where bfloat16 convolutions run natively (AVX-512 BF16 on x86-64); elsewhere oneDNN would
-// emulate them, slower than float32.
-bool cpu_has_native_bf16();
-
 class FoldedResNetTrunk {
  public:
   // Snapshots `resnet`'s current weights. use_onednn_layout is ignored when LibTorch lacks oneDNN.

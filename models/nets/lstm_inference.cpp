@@ -36,6 +36,8 @@ bool cpu_has_avx512() {
 #endif
 }
 
+// Also decides fast mode's bf16 embedding trunk (oneDNN would emulate bf16 without it, slower than
+// float32), so the engine asks LstmInference::cpu_has_bf16_kernels() for both networks.
 bool cpu_has_avx512_bf16() {
 #if DIARIZE_LSTM_AVX512
   static const bool has = cpu_has_avx512() && __builtin_cpu_supports("avx512bf16");
