@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <type_traits>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define DIARIZE_LSTM_AVX512 1
@@ -137,42 +138,6 @@ DIARIZE_AVX512_FN inline void accumulate_panel(const float* a, int64_t lda, int6
   }
 }
 
-// c[R rows][64 columns] = a[R rows][K] · panel[K][64] + bias. Each sum runs over k in order from
-// zero and takes the bias last, like the BLAS GEMM behind ATen's addmm, so that rounding follows
-// torch's LSTM as closely as possible (the goldens came from it).
-template <int R>
-DIARIZE_AVX512_FN void projection_tile(const float* a, int64_t lda, int64_t k_size, const float* panel,
-                                       const float* bias, float* c, int64_t ldc) {
-  __m512 acc[R][4];
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < 4; ++v) acc[r][v] = _mm512_setzero_ps();
-  accumulate_panel<R>(a, lda, k_size, panel, acc);
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < 4; ++v) _mm512_storeu_ps(c + r * ldc + 16 * v, _mm512_add_ps(acc[r][v], _mm512_loadu_ps(bias + 16 * v)));
-}
-
-// Rows [row_begin, row_end) of out[M, panels * 64] = a[M, K] · panels + bias.
-DIARIZE_AVX512_FN void project_rows(const float* a, int64_t k_size, const float* panels, int64_t num_panels,
-                                    const float* bias, float* out, int64_t row_begin, int64_t row_end) {
-  const int64_t ldc = num_panels * kPanel;
-  for (int64_t r0 = row_begin; r0 < row_end; r0 += kProjectionRows) {
-    const int64_t rows = std::min<int64_t>(kProjectionRows, row_end - r0);
-    for (int64_t q = 0; q < num_panels; ++q) {
-      const float* panel = panels + q * k_size * kPanel;
-      const float* ar = a + r0 * k_size;
-      float* c = out + r0 * ldc + q * kPanel;
-      switch (rows) {
-        case 6: projection_tile<6>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
-        case 5: projection_tile<5>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
-        case 4: projection_tile<4>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
-        case 3: projection_tile<3>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
-        case 2: projection_tile<2>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
-        default: projection_tile<1>(ar, k_size, k_size, panel, bias + q * kPanel, c, ldc); break;
-      }
-    }
-  }
-}
-
 // acc (the recurrent products) + b_hh + the input projection → gates → c(t) and h(t), in registers.
 template <int R>
 DIARIZE_AVX512_FN inline void gates_to_state(__m512 (&acc)[R][4], const float* gates_in, int64_t ld_gates,
@@ -190,48 +155,6 @@ DIARIZE_AVX512_FN inline void gates_to_state(__m512 (&acc)[R][4], const float* g
     const __m512 c = _mm512_add_ps(_mm512_mul_ps(f, c_prev), _mm512_mul_ps(i, g));
     _mm512_storeu_ps(cell + r * ld_cell, c);
     _mm512_storeu_ps(h_out + r * ld_h, _mm512_mul_ps(o, tanh_avx512(c)));
-  }
-}
-
-// One time step of one direction for R batch rows and 16 hidden units: gates = (h(t-1) · panel +
-// b_hh) + (x(t) W_ih + b_ih), in torch's order, then the cell update, all in registers.
-template <int R>
-DIARIZE_AVX512_FN void step_tile(const float* gates_in, int64_t ld_gates, const float* h_prev, int64_t ld_h,
-                                 int64_t hidden, const float* panel, const float* bias_hh, float* cell,
-                                 int64_t ld_cell, float* h_out) {
-  __m512 acc[R][4];
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < 4; ++v) acc[r][v] = _mm512_setzero_ps();
-  if (h_prev != nullptr) accumulate_panel<R>(h_prev, ld_h, hidden, panel, acc);
-  gates_to_state<R>(acc, gates_in, ld_gates, bias_hh, h_prev != nullptr, cell, ld_cell, h_out, ld_h);
-}
-
-// All time steps of one direction. gates [B, T, D * 4H] in panel order (input projections + b_ih),
-// panels and bias_hh this direction's, out [B, T, D * H], cell [B, H] scratch.
-DIARIZE_AVX512_FN void run_direction(const float* gates, const float* panels, const float* bias_hh,
-                                     int64_t direction, int64_t directions,
-                                     int64_t batch, int64_t steps, int64_t hidden, float* cell, float* out) {
-  const int64_t panels_per_direction = hidden / kUnits;
-  const int64_t ld_gates = steps * directions * 4 * hidden, ld_h = steps * directions * hidden;
-  for (int64_t s = 0; s < steps; ++s) {
-    const int64_t t = direction == 0 ? s : steps - 1 - s;
-    const int64_t t_prev = direction == 0 ? t - 1 : t + 1;
-    for (int64_t p = 0; p < panels_per_direction; ++p) {
-      const float* panel = panels + p * hidden * kPanel;
-      const float* b_hh = bias_hh + p * kPanel;
-      for (int64_t b0 = 0; b0 < batch; b0 += kRows) {
-        const float* g = gates + b0 * ld_gates + t * directions * 4 * hidden + (direction * panels_per_direction + p) * kPanel;
-        const float* h_prev = s == 0 ? nullptr : out + b0 * ld_h + t_prev * directions * hidden + direction * hidden;
-        float* c = cell + b0 * hidden + p * kUnits;
-        float* h = out + b0 * ld_h + t * directions * hidden + direction * hidden + p * kUnits;
-        switch (std::min<int64_t>(kRows, batch - b0)) {
-          case 4: step_tile<4>(g, ld_gates, h_prev, ld_h, hidden, panel, b_hh, c, hidden, h); break;
-          case 3: step_tile<3>(g, ld_gates, h_prev, ld_h, hidden, panel, b_hh, c, hidden, h); break;
-          case 2: step_tile<2>(g, ld_gates, h_prev, ld_h, hidden, panel, b_hh, c, hidden, h); break;
-          default: step_tile<1>(g, ld_gates, h_prev, ld_h, hidden, panel, b_hh, c, hidden, h); break;
-        }
-      }
-    }
   }
 }
 
@@ -264,79 +187,168 @@ DIARIZE_AVX512BF16_FN inline void to_bf16_pairs(const float* x, int64_t n, uint3
 }
 
 template <int R>
-DIARIZE_AVX512BF16_FN void projection_tile_bf16(const uint32_t* a, int64_t lda, int64_t k_pairs, const uint16_t* panel,
-                                                const float* bias, float* c, int64_t ldc) {
-  __m512 acc[R][4];
+DIARIZE_AVX512_FN inline void zero(__m512 (&acc)[R][4]) {
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < 4; ++v) acc[r][v] = _mm512_setzero_ps();
-  accumulate_panel_bf16<R>(a, lda, k_pairs, panel, acc);
+}
+
+// c[R rows][64 columns] = acc + bias: the bias comes last, like the BLAS GEMM behind ATen's addmm,
+// so that rounding follows torch's LSTM as closely as possible (the goldens came from it).
+template <int R>
+DIARIZE_AVX512_FN inline void store_plus_bias(__m512 (&acc)[R][4], const float* bias, float* c, int64_t ldc) {
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < 4; ++v) _mm512_storeu_ps(c + r * ldc + 16 * v, _mm512_add_ps(acc[r][v], _mm512_loadu_ps(bias + 16 * v)));
 }
 
-// project_rows with bf16 operands: a is [M, K/2] bf16 pairs.
-DIARIZE_AVX512BF16_FN void project_rows_bf16(const uint32_t* a, int64_t k_pairs, const uint16_t* panels,
-                                             int64_t num_panels, const float* bias, float* out, int64_t row_begin,
-                                             int64_t row_end) {
+// The two operand formats of the products, as policies of project_rows and run_direction. A "step"
+// of the sum is one input (float32) or one pair of inputs (bf16); a panel holds 64 weights per input
+// either way. The tiles: projection c[R][64] = a[R][steps] · panel + bias; recurrent step: gates =
+// (h(t-1) · panel + b_hh) + the input projection, in torch's order, then the cell update, in registers.
+struct Float32Products {
+  using Operand = float;
+  using Weight = float;
+  static constexpr int64_t kInputsPerStep = 1;
+
+  template <int R>
+  DIARIZE_AVX512_FN static void projection_tile(const float* a, int64_t lda, int64_t steps, const float* panel,
+                                                const float* bias, float* c, int64_t ldc) {
+    __m512 acc[R][4];
+    zero<R>(acc);
+    accumulate_panel<R>(a, lda, steps, panel, acc);
+    store_plus_bias<R>(acc, bias, c, ldc);
+  }
+
+  template <int R>
+  DIARIZE_AVX512_FN static void step_tile(const float* gates_in, int64_t ld_gates, const float* h_prev, int64_t ld_prev,
+                                          int64_t steps, const float* panel, const float* bias_hh, float* cell,
+                                          int64_t ld_cell, float* h_out, int64_t ld_h) {
+    __m512 acc[R][4];
+    zero<R>(acc);
+    if (h_prev != nullptr) accumulate_panel<R>(h_prev, ld_prev, steps, panel, acc);
+    gates_to_state<R>(acc, gates_in, ld_gates, bias_hh, h_prev != nullptr, cell, ld_cell, h_out, ld_h);
+  }
+
+  // h(t-1) of every batch row as operands: float32 reads it where it is.
+  static const float* previous_h(const float* h, int64_t ld_h, int64_t /*batch*/, int64_t /*hidden*/,
+                                 uint32_t* /*scratch*/, int64_t& ld_prev) {
+    ld_prev = ld_h;
+    return h;
+  }
+};
+
+struct Bf16Products {
+  using Operand = uint32_t;  // a bf16 pair: inputs k and k+1
+  using Weight = uint16_t;   // panels [steps][64][2]
+  static constexpr int64_t kInputsPerStep = 2;
+
+  template <int R>
+  DIARIZE_AVX512BF16_FN static void projection_tile(const uint32_t* a, int64_t lda, int64_t steps, const uint16_t* panel,
+                                                    const float* bias, float* c, int64_t ldc) {
+    __m512 acc[R][4];
+    zero<R>(acc);
+    accumulate_panel_bf16<R>(a, lda, steps, panel, acc);
+    store_plus_bias<R>(acc, bias, c, ldc);
+  }
+
+  template <int R>
+  DIARIZE_AVX512BF16_FN static void step_tile(const float* gates_in, int64_t ld_gates, const uint32_t* h_prev,
+                                              int64_t ld_prev, int64_t steps, const uint16_t* panel,
+                                              const float* bias_hh, float* cell, int64_t ld_cell, float* h_out,
+                                              int64_t ld_h) {
+    __m512 acc[R][4];
+    zero<R>(acc);
+    if (h_prev != nullptr) accumulate_panel_bf16<R>(h_prev, ld_prev, steps, panel, acc);
+    gates_to_state<R>(acc, gates_in, ld_gates, bias_hh, h_prev != nullptr, cell, ld_cell, h_out, ld_h);
+  }
+
+  // h(t-1) of every batch row rounded to bf16 pairs once per step, into scratch [batch][hidden / 2].
+  DIARIZE_AVX512BF16_FN static const uint32_t* previous_h(const float* h, int64_t ld_h, int64_t batch, int64_t hidden,
+                                                          uint32_t* scratch, int64_t& ld_prev) {
+    for (int64_t b = 0; b < batch; ++b) to_bf16_pairs(h + b * ld_h, hidden, scratch + b * hidden / 2);
+    ld_prev = hidden / 2;
+    return scratch;
+  }
+};
+
+// f(std::integral_constant<int, R>{}) with R = min(rows, Max) >= 1: the tiles are unrolled per row count.
+template <int Max, typename F>
+void with_row_count(int64_t rows, F&& f) {
+  if constexpr (Max > 1) {
+    if (rows < Max) return with_row_count<Max - 1>(rows, f);
+  }
+  f(std::integral_constant<int, Max>{});
+}
+
+// Rows [row_begin, row_end) of out[M, panels * 64] = a[M, steps] · panels + bias.
+template <class Products>
+void project_rows(const typename Products::Operand* a, int64_t steps, const typename Products::Weight* panels,
+                  int64_t num_panels, const float* bias, float* out, int64_t row_begin, int64_t row_end) {
   const int64_t ldc = num_panels * kPanel;
   for (int64_t r0 = row_begin; r0 < row_end; r0 += kProjectionRows) {
-    const int64_t rows = std::min<int64_t>(kProjectionRows, row_end - r0);
     for (int64_t q = 0; q < num_panels; ++q) {
-      const uint16_t* panel = panels + q * k_pairs * 2 * kPanel;
-      const uint32_t* ar = a + r0 * k_pairs;
-      float* c = out + r0 * ldc + q * kPanel;
-      switch (rows) {
-        case 6: projection_tile_bf16<6>(ar, k_pairs, k_pairs, panel, bias + q * kPanel, c, ldc); break;
-        case 5: projection_tile_bf16<5>(ar, k_pairs, k_pairs, panel, bias + q * kPanel, c, ldc); break;
-        case 4: projection_tile_bf16<4>(ar, k_pairs, k_pairs, panel, bias + q * kPanel, c, ldc); break;
-        case 3: projection_tile_bf16<3>(ar, k_pairs, k_pairs, panel, bias + q * kPanel, c, ldc); break;
-        case 2: projection_tile_bf16<2>(ar, k_pairs, k_pairs, panel, bias + q * kPanel, c, ldc); break;
-        default: projection_tile_bf16<1>(ar, k_pairs, k_pairs, panel, bias + q * kPanel, c, ldc); break;
-      }
+      const typename Products::Weight* panel = panels + q * steps * Products::kInputsPerStep * kPanel;
+      with_row_count<kProjectionRows>(row_end - r0, [&](auto rows) {
+        Products::template projection_tile<decltype(rows)::value>(a + r0 * steps, steps, steps, panel,
+                                                                   bias + q * kPanel, out + r0 * ldc + q * kPanel, ldc);
+      });
     }
   }
 }
 
-template <int R>
-DIARIZE_AVX512BF16_FN void step_tile_bf16(const float* gates_in, int64_t ld_gates, const uint32_t* h_prev,
-                                          int64_t hidden, const uint16_t* panel, const float* bias_hh, float* cell,
-                                          int64_t ld_cell, float* h_out, int64_t ld_h) {
-  __m512 acc[R][4];
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < 4; ++v) acc[r][v] = _mm512_setzero_ps();
-  if (h_prev != nullptr) accumulate_panel_bf16<R>(h_prev, hidden / 2, hidden / 2, panel, acc);
-  gates_to_state<R>(acc, gates_in, ld_gates, bias_hh, h_prev != nullptr, cell, ld_cell, h_out, ld_h);
-}
-
-// run_direction with bf16 products: h(t-1) of all batch rows is rounded to bf16 pairs once per step.
-DIARIZE_AVX512BF16_FN void run_direction_bf16(const float* gates, const uint16_t* panels, const float* bias_hh,
-                                              int64_t direction, int64_t directions, int64_t batch, int64_t steps,
-                                              int64_t hidden, float* cell, float* out, uint32_t* h_pairs) {
-  const int64_t panels_per_direction = hidden / kUnits;
+// All time steps of one direction. gates [B, T, D * 4H] in panel order (input projections + b_ih),
+// panels and bias_hh this direction's, out [B, T, D * H]; cell [B, H] and, for bf16 operands,
+// scratch [B, H / 2] are work space.
+template <class Products>
+void run_direction(const float* gates, const typename Products::Weight* panels, const float* bias_hh,
+                   int64_t direction, int64_t directions, int64_t batch, int64_t steps, int64_t hidden, float* cell,
+                   float* out, uint32_t* scratch) {
+  const int64_t panels_per_direction = hidden / kUnits, sum_steps = hidden / Products::kInputsPerStep;
   const int64_t ld_gates = steps * directions * 4 * hidden, ld_h = steps * directions * hidden;
   for (int64_t s = 0; s < steps; ++s) {
     const int64_t t = direction == 0 ? s : steps - 1 - s;
     const int64_t t_prev = direction == 0 ? t - 1 : t + 1;
+    const typename Products::Operand* h_rows = nullptr;
+    int64_t ld_prev = 0;
     if (s > 0)
-      for (int64_t b = 0; b < batch; ++b)
-        to_bf16_pairs(out + b * ld_h + t_prev * directions * hidden + direction * hidden, hidden, h_pairs + b * hidden / 2);
+      h_rows = Products::previous_h(out + t_prev * directions * hidden + direction * hidden, ld_h, batch, hidden,
+                                    scratch, ld_prev);
     for (int64_t p = 0; p < panels_per_direction; ++p) {
-      const uint16_t* panel = panels + p * hidden * kPanel;
+      const typename Products::Weight* panel = panels + p * hidden * kPanel;
       const float* b_hh = bias_hh + p * kPanel;
       for (int64_t b0 = 0; b0 < batch; b0 += kRows) {
         const float* g = gates + b0 * ld_gates + t * directions * 4 * hidden + (direction * panels_per_direction + p) * kPanel;
-        const uint32_t* h_prev = s == 0 ? nullptr : h_pairs + b0 * hidden / 2;
+        const typename Products::Operand* h_prev = h_rows ? h_rows + b0 * ld_prev : nullptr;
         float* c = cell + b0 * hidden + p * kUnits;
         float* h = out + b0 * ld_h + t * directions * hidden + direction * hidden + p * kUnits;
-        switch (std::min<int64_t>(kRows, batch - b0)) {
-          case 4: step_tile_bf16<4>(g, ld_gates, h_prev, hidden, panel, b_hh, c, hidden, h, ld_h); break;
-          case 3: step_tile_bf16<3>(g, ld_gates, h_prev, hidden, panel, b_hh, c, hidden, h, ld_h); break;
-          case 2: step_tile_bf16<2>(g, ld_gates, h_prev, hidden, panel, b_hh, c, hidden, h, ld_h); break;
-          default: step_tile_bf16<1>(g, ld_gates, h_prev, hidden, panel, b_hh, c, hidden, h, ld_h); break;
-        }
+        with_row_count<kRows>(batch - b0, [&](auto rows) {
+          Products::template step_tile<decltype(rows)::value>(g, ld_gates, h_prev, ld_prev, sum_steps, panel, b_hh, c,
+                                                              hidden, h, ld_h);
+        });
       }
     }
   }
+}
+
+// One layer in one operand format: the input projections of both directions for every step (one
+// GEMM), then each direction's recurrence on its own thread (independent, so no per-step
+// synchronisation, rather than splitting each tiny step GEMM across threads). scratch: [D, B, H / 2]
+// for bf16 operands, unused (null) for float32.
+template <class Products>
+void run_layer(const typename Products::Operand* x, int64_t input_steps, const typename Products::Weight* input_panels,
+               const float* input_bias, const typename Products::Weight* recurrent_panels, const float* recurrent_bias,
+               int64_t batch, int64_t steps, int64_t hidden, int64_t directions, float* gates, float* cell, float* out,
+               uint32_t* scratch) {
+  const int64_t num_panels = directions * hidden / kUnits;
+  // Grain of 64 rows keeps tiny inputs on one thread.
+  at::parallel_for(0, batch * steps, 64, [&](int64_t begin, int64_t end) {
+    project_rows<Products>(x, input_steps, input_panels, num_panels, input_bias, gates, begin, end);
+  });
+  at::parallel_for(0, directions, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t d = begin; d < end; ++d)
+      run_direction<Products>(gates, recurrent_panels + d * (hidden / kUnits) * hidden * kPanel,
+                              recurrent_bias + d * 4 * hidden, d, directions, batch, steps, hidden,
+                              cell + d * batch * hidden, out, scratch ? scratch + d * batch * hidden / 2 : nullptr);
+  });
 }
 
 #pragma GCC diagnostic pop
@@ -427,44 +439,27 @@ at::Tensor LstmInference::forward(const at::Tensor& input, const std::vector<at:
   if (batch == 0 || steps == 0) return at::zeros({batch, steps, directions * hidden}, input.options());
   at::Tensor x = input.contiguous();
   for (const Layer& layer : layers_) {
-    const int64_t rows = batch * steps, num_panels = directions * hidden / kUnits;
     at::Tensor gates = at::empty({batch, steps, directions * 4 * hidden}, input.options());
-    const float* xp = x.data_ptr<float>();
-    const float* panels = layer.input_panels.data_ptr<float>();
-    const float* bias = layer.input_bias.data_ptr<float>();
-    float* gp = gates.data_ptr<float>();
-    // bf16 operands: the layer input rounded once (round to nearest even, as vcvtne2ps2bf16 does).
-    const at::Tensor x_bf16 = bf16_ ? x.to(at::kBFloat16).contiguous() : at::Tensor();
-    // Grain of 64 rows keeps tiny inputs on one thread.
-    at::parallel_for(0, rows, 64, [&](int64_t begin, int64_t end) {
-      if (bf16_)
-        project_rows_bf16(reinterpret_cast<const uint32_t*>(x_bf16.data_ptr<at::BFloat16>()), layer.input_size / 2,
-                          reinterpret_cast<const uint16_t*>(layer.input_panels_bf16.data_ptr<at::BFloat16>()),
-                          num_panels, bias, gp, begin, end);
-      else
-        project_rows(xp, layer.input_size, panels, num_panels, bias, gp, begin, end);
-    });
     at::Tensor out = at::empty({batch, steps, directions * hidden}, input.options());
     at::Tensor cell = at::empty({directions, batch, hidden}, input.options());
-    float* op = out.data_ptr<float>();
-    float* cp = cell.data_ptr<float>();
-    const float* recurrent = layer.recurrent_panels.data_ptr<float>();
+    const float* input_bias = layer.input_bias.data_ptr<float>();
     const float* recurrent_bias = layer.recurrent_bias.data_ptr<float>();
-    // The directions are independent: one thread each (no per-step synchronisation), rather than
-    // splitting each tiny step GEMM across threads.
-    at::Tensor h_pairs = bf16_ ? at::empty({directions, batch, hidden / 2}, input.options().dtype(at::kInt)) : at::Tensor();
-    at::parallel_for(0, directions, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t d = begin; d < end; ++d) {
-        const int64_t panel_offset = d * (hidden / kUnits) * hidden * kPanel;
-        if (bf16_)
-          run_direction_bf16(gp, reinterpret_cast<const uint16_t*>(layer.recurrent_panels_bf16.data_ptr<at::BFloat16>()) + panel_offset,
-                             recurrent_bias + d * 4 * hidden, d, directions, batch, steps, hidden, cp + d * batch * hidden, op,
-                             reinterpret_cast<uint32_t*>(h_pairs.data_ptr<int32_t>()) + d * batch * hidden / 2);
-        else
-          run_direction(gp, recurrent + panel_offset, recurrent_bias + d * 4 * hidden, d, directions, batch, steps, hidden,
-                        cp + d * batch * hidden, op);
-      }
-    });
+    if (bf16_) {
+      // The layer input rounded once (to nearest even, as vcvtne2ps2bf16 rounds h(t-1)).
+      const at::Tensor x_bf16 = x.to(at::kBFloat16).contiguous();
+      at::Tensor scratch = at::empty({directions, batch, hidden / 2}, input.options().dtype(at::kInt));
+      auto bf16_weights = [](const at::Tensor& t) { return reinterpret_cast<const uint16_t*>(t.data_ptr<at::BFloat16>()); };
+      run_layer<Bf16Products>(reinterpret_cast<const uint32_t*>(x_bf16.data_ptr<at::BFloat16>()), layer.input_size / 2,
+                              bf16_weights(layer.input_panels_bf16), input_bias, bf16_weights(layer.recurrent_panels_bf16),
+                              recurrent_bias, batch, steps, hidden, directions, gates.data_ptr<float>(),
+                              cell.data_ptr<float>(), out.data_ptr<float>(),
+                              reinterpret_cast<uint32_t*>(scratch.data_ptr<int32_t>()));
+    } else {
+      run_layer<Float32Products>(x.data_ptr<float>(), layer.input_size, layer.input_panels.data_ptr<float>(), input_bias,
+                                 layer.recurrent_panels.data_ptr<float>(), recurrent_bias, batch, steps, hidden,
+                                 directions, gates.data_ptr<float>(), cell.data_ptr<float>(), out.data_ptr<float>(),
+                                 nullptr);
+    }
     x = out;
   }
   return x;
