@@ -38,7 +38,7 @@ EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::s
   config.segmentation_path = models.segmentation.path;
   config.embedding_path = models.builtin_embedding ? "" : models.embedding.path;
   config.device = options.device;
-  if (notes && config.mode == EmbeddingMode::kFast) notes->push_back(fast_mode_note(models.builtin_embedding, config.device));
+  if (notes && config.mode == NetworkMode::kFast) notes->push_back(fast_mode_note(models.builtin_embedding, config.device));
   return config;
 }
 

@@ -38,7 +38,7 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& format) {
   app.add_option("--threads", o.engine.threads, "CPU threads for the networks (0 = all cores)")->check(CLI::Range(0, 1024));
   app.add_option("--batch-size", o.engine.batch_size, "Chunks per network batch")->check(CLI::Range(1, 1024));
   app.add_option_function<std::string>(
-         "--mode", [&o](const std::string& mode) { o.engine.mode = mode == "fast" ? EmbeddingMode::kFast : EmbeddingMode::kExact; },
+         "--mode", [&o](const std::string& mode) { o.engine.mode = mode == "fast" ? NetworkMode::kFast : NetworkMode::kExact; },
          "exact (default): pyannote 3.1's numbers; fast: the networks in bf16 where the CPU has AVX-512 BF16, "
          "about 2x faster with a ResNet34, close to exact but not equal (docs/cli.md)")
       ->check(CLI::IsMember({"exact", "fast"}));

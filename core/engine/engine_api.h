@@ -13,11 +13,11 @@
 namespace diarize {
 
 // How the networks are run (docs/cli.md, --mode).
-enum class EmbeddingMode {
-  kExact,  // pyannote 3.1: one trunk pass per 10 s chunk
+enum class NetworkMode {
+  kExact,  // pyannote 3.1's numbers: float32 networks
   kFast,   // the same pipeline with the networks' products in bf16 where the CPU has AVX-512 BF16
 };
-inline const char* embedding_mode_name(EmbeddingMode mode) { return mode == EmbeddingMode::kFast ? "fast" : "exact"; }
+inline const char* network_mode_name(NetworkMode mode) { return mode == NetworkMode::kFast ? "fast" : "exact"; }
 
 // Fixed for the life of an engine (one child serves many files with it).
 struct EngineConfig {
@@ -26,7 +26,7 @@ struct EngineConfig {
   std::string device = "cpu";     // "cpu", "cuda" or "mps" (never "auto": the caller resolves it)
   int threads = 0;                // LibTorch intra-op threads; 0 = all cores
   int batch_size = 32;            // chunks per network batch
-  EmbeddingMode mode = EmbeddingMode::kExact;
+  NetworkMode mode = NetworkMode::kExact;
 };
 
 // Per input.

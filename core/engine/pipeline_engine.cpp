@@ -52,7 +52,7 @@ PipelineEngine::PipelineEngine(const EngineConfig& config)
   try {
     // Fast mode: the networks' products in bf16 where the CPU has AVX-512 BF16 (docs/benchmarks.md,
     // "Fast mode", has their measured agreement with exact mode); elsewhere it runs as exact mode.
-    const bool bf16 = config.mode == EmbeddingMode::kFast && device_.is_cpu() && LstmInference::cpu_has_bf16_kernels();
+    const bool bf16 = config.mode == NetworkMode::kFast && device_.is_cpu() && LstmInference::cpu_has_bf16_kernels();
     segmentation_ = load_segmentation_model(config.segmentation_path);
     segmentation_->to(device_);
     if (bf16) segmentation_->use_bf16_lstm(true);
@@ -64,7 +64,7 @@ PipelineEngine::PipelineEngine(const EngineConfig& config)
       if (device_.is_cpu())
         (*embedding_)->set_fast_inference(true, bf16 ? TrunkPrecision::kBFloat16 : TrunkPrecision::kFloat32);
       embedding_description_ = "WeSpeaker ResNet34 (" + config.embedding_path + ")";
-      if (config.mode == EmbeddingMode::kFast)
+      if (config.mode == NetworkMode::kFast)
         embedding_description_ += bf16 ? ", fast mode (bf16 networks)" : ", fast mode (no bf16 on this device: as exact)";
     } else {
       embedding_description_ = "builtin";

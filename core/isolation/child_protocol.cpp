@@ -91,7 +91,7 @@ std::string encode(const InitMessage& m) {
               {"device", c.device},
               {"threads", c.threads},
               {"batch_size", c.batch_size},
-              {"mode", embedding_mode_name(c.mode)}}
+              {"mode", network_mode_name(c.mode)}}
       .dump();
 }
 
@@ -105,9 +105,9 @@ InitMessage decode_init(const std::string& payload) {
     m.config.threads = j.at("threads").get<int>();
     m.config.batch_size = j.at("batch_size").get<int>();
     const std::string mode = j.at("mode").get<std::string>();
-    if (mode == "exact") m.config.mode = EmbeddingMode::kExact;
-    else if (mode == "fast") m.config.mode = EmbeddingMode::kFast;
-    else throw ProtocolError("unknown embedding mode '" + mode + "'");
+    if (mode == "exact") m.config.mode = NetworkMode::kExact;
+    else if (mode == "fast") m.config.mode = NetworkMode::kFast;
+    else throw ProtocolError("unknown network mode '" + mode + "'");
     return m;
   });
 }

@@ -90,16 +90,16 @@ TEST_CASE("Other messages round-trip", "[isolation][protocol]") {
   init.config.device = "auto";
   init.config.threads = 4;
   init.config.batch_size = 8;
-  init.config.mode = EmbeddingMode::kFast;
+  init.config.mode = NetworkMode::kFast;
   const InitMessage i = decode_init(encode(init));
   CHECK(i.config.segmentation_path == "/m/seg.safetensors");
   CHECK(i.config.embedding_path.empty());
   CHECK(i.config.device == "auto");
   CHECK(i.config.threads == 4);
   CHECK(i.config.batch_size == 8);
-  CHECK(i.config.mode == EmbeddingMode::kFast);
-  init.config.mode = EmbeddingMode::kExact;
-  CHECK(decode_init(encode(init)).config.mode == EmbeddingMode::kExact);
+  CHECK(i.config.mode == NetworkMode::kFast);
+  init.config.mode = NetworkMode::kExact;
+  CHECK(decode_init(encode(init)).config.mode == NetworkMode::kExact);
 
   CHECK(decode_ready(encode(ReadyMessage{"cuda", "cuda,cpu"})).available_devices == "cuda,cpu");
   const ProgressMessage p = decode_progress(encode(ProgressMessage{9, {"embeddings", 3, 40}}));
