@@ -16,12 +16,11 @@
 namespace diarize::test {
 
 // The exact-mode chunk with the same start and the same samples as fast chunk `k`, or -1.
-inline int64_t matching_exact_chunk(int64_t k, int64_t num_samples, const ChunkingConfig& fast,
-                                    const ChunkingConfig& exact) {
+inline int64_t matching_exact_chunk(int64_t k, const ChunkingConfig& fast, const ChunkLayout& fast_layout,
+                                    const ChunkingConfig& exact, const ChunkLayout& exact_layout) {
   const int64_t start = chunk_start_sample(k, fast);
   if (start % exact.step_samples != 0) return -1;
   const int64_t j = start / exact.step_samples;
-  const ChunkLayout fast_layout = chunk_layout(num_samples, fast), exact_layout = chunk_layout(num_samples, exact);
   if (j >= exact_layout.num_chunks() || chunk_start_sample(j, exact) != start) return -1;
   // A padded chunk holds every sample from its start to the end: same start, same samples.
   const bool fast_padded = k >= fast_layout.num_full_chunks, exact_padded = j >= exact_layout.num_full_chunks;
@@ -40,8 +39,10 @@ inline PairComparison compare_pairs(const std::vector<float>& exact, const Chunk
                                     int64_t num_samples, int64_t num_speakers, int64_t dim) {
   PairComparison out;
   const int64_t fast_chunks = static_cast<int64_t>(fast.size()) / (num_speakers * dim);
+  const ChunkLayout fast_layout = chunk_layout(num_samples, fast_chunking);
+  const ChunkLayout exact_layout = chunk_layout(num_samples, exact_chunking);
   for (int64_t k = 0; k < fast_chunks; ++k) {
-    const int64_t j = matching_exact_chunk(k, num_samples, fast_chunking, exact_chunking);
+    const int64_t j = matching_exact_chunk(k, fast_chunking, fast_layout, exact_chunking, exact_layout);
     for (int64_t s = 0; s < num_speakers; ++s) {
       const float* f = &fast[static_cast<size_t>((k * num_speakers + s) * dim)];
       if (j < 0) {
