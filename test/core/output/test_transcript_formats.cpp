@@ -17,7 +17,7 @@ using diarize::test::check_expected_file;
 TEST_CASE("Formats with a transcript match their expected files", "[formats]") {
   const test::TranscriptFixture f = test::transcript_fixture();
   const auto& labels = f.result.diarization.labels;
-  const std::vector<SubtitleCue> cues = subtitle_cues(labels, f.exclusive_turns, &f.transcript);
+  const std::vector<SubtitleCue> cues = subtitle_cues(labels, f.result.diarization.exclusive_turns, &f.transcript);
   check_expected_file("talk.srt", format_srt(cues));
   check_expected_file("talk.vtt", format_webvtt(cues));
   check_expected_file("talk.txt", format_transcript_text(labels, f.transcript));
@@ -27,7 +27,7 @@ TEST_CASE("Formats with a transcript match their expected files", "[formats]") {
 TEST_CASE("Formats without a transcript match their expected files", "[formats]") {
   const test::TranscriptFixture f = test::transcript_fixture();
   const auto& labels = f.result.diarization.labels;
-  const std::vector<SubtitleCue> cues = subtitle_cues(labels, f.exclusive_turns, nullptr);
+  const std::vector<SubtitleCue> cues = subtitle_cues(labels, f.result.diarization.exclusive_turns, nullptr);
   check_expected_file("turns.srt", format_srt(cues));
   check_expected_file("turns.vtt", format_webvtt(cues));
   check_expected_file("talk.tsv", format_tsv(labels, f.result.diarization.turns));

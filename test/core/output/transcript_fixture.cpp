@@ -21,10 +21,10 @@ TranscriptFixture transcript_fixture() {
   f.result.device = "cpu";
   f.result.embedding = "builtin";
   f.result.timings_s["segmentation"] = 1.25;
-  f.exclusive_turns = {{0.5, 3.75, 0}, {3.75, 7.25, 1}, {8.0, 10.0, 0}, {12.0, 12.5, 2}};
+  f.result.diarization.exclusive_turns = {{0.5, 3.75, 0}, {3.75, 7.25, 1}, {8.0, 10.0, 0}, {12.0, 12.5, 2}};
   const Transcript transcript =
       read_transcript_file(test_source_path("core/transcript/samples/whisper.json"));
-  f.transcript = assign_speakers(transcript, f.exclusive_turns);
+  f.transcript = assign_speakers(transcript, f.result.diarization.exclusive_turns);
   return f;
 }
 

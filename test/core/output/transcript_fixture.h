@@ -9,8 +9,7 @@
 namespace diarize::test {
 
 struct TranscriptFixture {
-  FileResult result;                       // regular turns in result.diarization.turns
-  std::vector<SpeakerTurn> exclusive_turns;
+  FileResult result;  // regular and exclusive turns in result.diarization
   AttributedTranscript transcript;
 };
 
