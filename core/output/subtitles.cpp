@@ -1,6 +1,8 @@
 // SRT and WebVTT writers over one list of cues.
 #include "output/subtitles.h"
 
+#include "output/markup_text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,21 +11,8 @@ namespace diarize {
 
 namespace {
 
-std::string escape_webvtt(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '&') {
-      out += "&amp;";
-    } else if (c == '<') {
-      out += "&lt;";
-    } else if (c == '>') {
-      out += "&gt;";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+// WebVTT has no quoting rule for '"', and its own references are only &amp; &lt; &gt; and a few more.
+std::string escape_webvtt(const std::string& text) { return markup_text(text, false); }
 
 }  // namespace
 

@@ -93,6 +93,8 @@ TEST_CASE("Subtitle details: escaping, times past 99 hours, UNKNOWN", "[formats]
   const std::vector<SubtitleCue> cues = {{1.0, 2.0, "UNKNOWN", "a <b> & c --> d", true}};
   CHECK(format_webvtt(cues) == "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v UNKNOWN>a &lt;b&gt; &amp; c --&gt; d\n\n");
   CHECK(format_srt(cues) == "1\n00:00:01,000 --> 00:00:02,000\n[UNKNOWN] a <b> & c --> d\n\n");
+  const std::vector<SubtitleCue> odd = {{1.0, 2.0, "SPEAKER_00", "caf\xC3 \"quoted\"", true}};
+  CHECK(format_webvtt(odd) == "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v SPEAKER_00>caf\xEF\xBF\xBD \"quoted\"\n\n");
   CHECK(format_srt({}).empty());
   CHECK(format_webvtt({}) == "WEBVTT\n\n");
 }
