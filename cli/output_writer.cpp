@@ -41,7 +41,7 @@ std::string OutputWriter::target_for(const InputItem& item, OutputFormat format)
   if (!to_folder_) return options_.output;
   std::string folder = options_.output;
   while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
-  return folder + "/" + item.relative_stem + format_info(format).extension;
+  return folder + "/" + item.relative_stem + "." + format_info(format).extension;
 }
 
 void OutputWriter::write(const InputItem& item, const FileResult& result, const AttributedTranscript* transcript) const {

@@ -29,14 +29,14 @@ std::string display_name(const std::string& file) {
 
 const std::vector<FormatInfo>& output_formats() {
   static const std::vector<FormatInfo> formats = {
-      {OutputFormat::kRttm, "rttm", ".rttm", true, true, false},
-      {OutputFormat::kJson, "json", ".json", true, true, false},
-      {OutputFormat::kSrt, "srt", ".srt", true, false, false},
-      {OutputFormat::kWebVtt, "vtt", ".vtt", true, false, false},
-      {OutputFormat::kText, "txt", ".txt", true, false, true},
-      {OutputFormat::kTsv, "tsv", ".tsv", true, true, false},
-      {OutputFormat::kAudacity, "audacity", ".labels.txt", false, false, false},
-      {OutputFormat::kSvg, "svg", ".svg", true, false, false},
+      {OutputFormat::kRttm, "rttm", "rttm", true, true, false},
+      {OutputFormat::kJson, "json", "json", true, true, false},
+      {OutputFormat::kSrt, "srt", "srt", true, false, false},
+      {OutputFormat::kWebVtt, "vtt", "vtt", true, false, false},
+      {OutputFormat::kText, "txt", "txt", true, false, true},
+      {OutputFormat::kTsv, "tsv", "tsv", true, true, false},
+      {OutputFormat::kAudacity, "audacity", "labels.txt", false, false, false},
+      {OutputFormat::kSvg, "svg", "svg", true, false, false},
   };
   return formats;
 }
@@ -55,7 +55,7 @@ const FormatInfo* format_by_name(const std::string& name) {
 
 const FormatInfo* format_for_path(const std::string& path) {
   for (const FormatInfo& info : output_formats())
-    if (info.inferred_from_extension && ends_with(path, info.extension)) return &info;
+    if (info.inferred_from_extension && ends_with(path, std::string(".") + info.extension)) return &info;
   return nullptr;
 }
 

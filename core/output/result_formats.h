@@ -15,7 +15,7 @@ enum class OutputFormat { kRttm, kJson, kSrt, kWebVtt, kText, kTsv, kAudacity, k
 struct FormatInfo {
   OutputFormat format;
   const char* name;                // --format value
-  const char* extension;           // of the file written per input with -o DIR/
+  const char* extension;           // of the file written per input with -o DIR/, without the dot ("labels.txt")
   bool inferred_from_extension;    // -o FILE with this extension picks the format (not audacity's .txt)
   bool several_inputs_on_stdout;   // may print several inputs one after the other on stdout
   bool needs_transcript;
