@@ -39,6 +39,7 @@ EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::s
   EngineConfig config = options.engine;
   config.segmentation_path = models.segmentation.path;
   config.embedding_path = models.builtin_embedding ? "" : models.embedding.path;
+  config.builtin_parameters_path = models.builtin_parameters;
   config.device = options.device;
   if (notes && config.mode == NetworkMode::kFast) notes->push_back(fast_mode_note(models.builtin_embedding, config.device));
   return config;

@@ -56,6 +56,10 @@ std::string test_source_path(const std::string& relative) {
 
 std::string binary_dir() { return std::string(DIARIZE_BINARY_DIR) + "/bin"; }
 
+std::string builtin_parameters_path() {
+  return std::string(DIARIZE_BINARY_DIR) + "/share/diarize/builtin/builtin_plda.safetensors";
+}
+
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);

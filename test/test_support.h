@@ -18,6 +18,9 @@ std::string test_source_path(const std::string& relative);
 // The build's bin/ folder (where `diarize` and the engine module are).
 std::string binary_dir();
 
+// The built-in embedding's parameters as the build tree holds them (share/diarize/builtin/).
+std::string builtin_parameters_path();
+
 struct CommandResult {
   int exit_code = -1;
   std::string out;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "engine/engine_api.h"
+#include "pipeline/builtin_plda.h"
 #include "nets/pyannet.h"
 #include "nets/resnet34.h"
 
@@ -28,6 +29,7 @@ class PipelineEngine : public Engine {
   PyanNet segmentation_{nullptr};
   std::optional<WeSpeakerResNet34> embedding_;  // none: the built-in embedding
   std::string embedding_description_;
+  BuiltinPlda builtin_plda_;  // the built-in embedding's parameters, when it is the one used
 };
 
 }  // namespace diarize

@@ -154,20 +154,18 @@ std::vector<int> oracle_clusters(const std::vector<float>& seg, int num_chunks, 
 
 int main(int argc, char** argv) {
   BuiltinEmbeddingConfig config;
-  std::string manifest, seg_cache;
-  bool oracle_labels = false, oracle_tracks = false, oracle_count = false;
+  std::string manifest, seg_cache, plda_path;
+  bool oracle_labels = false, oracle_tracks = false, oracle_count = false, debug_tracks = false;
   int oracle_count_delta = 0;
   JobOptions job;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() { return std::string(argv[++i]); };
-    if (a == "--penalty") config.clustering.penalty_weight = std::stod(next());
+    if (a == "--threshold") config.clustering.merge_threshold = std::stod(next());
     else if (a == "--min-track-frames") config.clustering.min_track_frames = std::stoi(next());
     else if (a == "--agreement") config.stitch.min_agreement = std::stod(next());
     else if (a == "--shared-frames") config.stitch.min_shared_frames = std::stoi(next());
     else if (a == "--chunk-distance") config.stitch.max_chunk_distance = std::stoi(next());
-    else if (a == "--cepstra") config.mfcc.num_cepstra = std::stoi(next());
-    else if (a == "--mel") config.mfcc.num_mel_bands = std::stoi(next());
     else if (a == "--no-cannot-link") config.clustering.use_cannot_links = false;
     else if (a == "--no-split") config.split.enabled = false;
     else if (a == "--split-penalty") config.split.bic.penalty_weight = std::stod(next());
@@ -176,10 +174,19 @@ int main(int argc, char** argv) {
     else if (a == "--link-clean") config.stitch.min_cannot_link_clean_frames = std::stoi(next());
     else if (a == "--no-refine") config.refinement.enabled = false;
     else if (a == "--min-new") config.clustering.min_new_speaker_frames = std::stoi(next());
-    else if (a == "--bic-cap") config.clustering.max_frames_per_side = std::stod(next());
     else if (a == "--refine-iterations") config.refinement.iterations = std::stoi(next());
     else if (a == "--refine-frames") config.refinement.min_member_frames = std::stoi(next());
+    else if (a == "--no-runs") config.runs.enabled = false;
+    else if (a == "--run-threshold") config.runs.merge_threshold = std::stod(next());
+    else if (a == "--run-factor") config.runs.min_log_bayes_factor = std::stod(next());
+    else if (a == "--min-run") config.runs.min_run_frames = std::stoi(next());
+    else if (a == "--no-reseg") config.resegmentation.enabled = false;
+    else if (a == "--reseg-weight") config.resegmentation.frame_weight = std::stod(next());
+    else if (a == "--reseg-switch") config.resegmentation.switch_penalty = std::stod(next());
+    else if (a == "--reseg-iterations") config.resegmentation.iterations = std::stoi(next());
+    else if (a == "--reseg-floor") config.resegmentation.covariance_floor = std::stod(next());
     else if (a == "--seg-cache") seg_cache = next();
+    else if (a == "--plda") plda_path = next();
     else if (a == "--num-speakers") job.num_speakers = std::stoi(next());
     else if (a == "--min-speakers") job.min_speakers = std::stoi(next());
     else if (a == "--max-speakers") job.max_speakers = std::stoi(next());
@@ -187,8 +194,12 @@ int main(int argc, char** argv) {
     else if (a == "--oracle-count-delta") { oracle_count = true; oracle_count_delta = std::stoi(next()); }
     else if (a == "--oracle-labels") oracle_labels = true;
     else if (a == "--oracle-tracks") oracle_tracks = true;
+    else if (a == "--debug-tracks") debug_tracks = true;
     else manifest = a;
   }
+  // The parameters diarize uses: the build tree's copy unless --plda names another file.
+  if (plda_path.empty()) plda_path = std::string(DIARIZE_BINARY_DIR) + "/share/diarize/builtin/" + kBuiltinPldaFileName;
+  const BuiltinPlda plda = read_builtin_plda(plda_path, config.mfcc);
   std::ifstream in(manifest);
   if (!in) { std::cerr << "builtin_eval: cannot read manifest " << manifest << "\n"; return 2; }
   std::vector<FileScore> corpus, corpus_one, corpus_forgiving;
@@ -243,8 +254,8 @@ int main(int argc, char** argv) {
       view.values = seg.data();
       view.num_chunks = num_chunks;
       const SpeakerBounds bounds{options.num_speakers, options.min_speakers, options.max_speakers};
-      const BuiltinClusters result =
-          cluster_with_builtin_embedding(audio.samples.data(), audio.samples.size(), view, bounds, config);
+      const BuiltinClusters result = cluster_builtin_features(
+          compute_mfcc(audio.samples.data(), audio.samples.size(), config.mfcc), view, bounds, plda, config);
       num_tracks = result.num_tracks;
       int nr = 0;
       const std::vector<int> member = oracle_clusters(seg, num_chunks, ref, &nr);
@@ -252,6 +263,43 @@ int main(int argc, char** argv) {
       for (size_t i = 0; i < member.size(); ++i)
         if (result.track_of[i] >= 0) ++votes[result.track_of[i]][member[i]];
       hard = result.hard_clusters;
+      if (debug_tracks)
+        for (int k = 0; k < result.num_tracks; ++k) {
+          std::vector<int> clusters(result.num_clusters, 0);
+          int first = -1, last = -1, members = 0;
+          for (size_t i = 0; i < member.size(); ++i)
+            if (result.track_of[i] == k) {
+              ++members;
+              if (first < 0) first = static_cast<int>(i) / kLocal;
+              last = static_cast<int>(i) / kLocal;
+              if (result.hard_clusters[i] >= 0) ++clusters[result.hard_clusters[i]];
+            }
+          const auto& v = votes[k];
+          const int best = static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
+          // Reference composition of the track's solo frames (its local speaker alone in the chunk).
+          std::vector<int> solo(nr + 1, 0);
+          for (size_t i = 0; i < member.size(); ++i) {
+            if (result.track_of[i] != k) continue;
+            const int c = static_cast<int>(i) / kLocal, s0 = static_cast<int>(i) % kLocal;
+            for (int j = 0; j < kFrames; ++j) {
+              int on = 0;
+              for (int s = 0; s < kLocal; ++s) on += seg[(static_cast<size_t>(c) * kFrames + j) * kLocal + s] > 0.5f;
+              if (on != 1 || seg[(static_cast<size_t>(c) * kFrames + j) * kLocal + s0] < 0.5f) continue;
+              const double t = c * kStepS + (j + 0.5) * kFrameS;
+              int who = nr, n_on = 0;
+              for (int r = 0; r < nr; ++r) if (ref.active(r, t)) { who = r; ++n_on; }
+              if (n_on > 1) who = nr;
+              ++solo[who];
+            }
+          }
+          std::printf("  track %3d chunks %3d..%3d members %3d ref %d (%d/%d) solo frames by ref:", k, first, last,
+                      members, best, v[best], members);
+          for (int r = 0; r <= nr; ++r) std::printf(" %d", solo[r]);
+          std::printf("  clusters:");
+          for (int c = 0; c < result.num_clusters; ++c)
+            if (clusters[c]) std::printf(" %d:%d", c, clusters[c]);
+          std::printf("\n");
+        }
       for (size_t i = 0; i < member.size(); ++i)
         if (result.track_of[i] >= 0) {
           const auto& v = votes[result.track_of[i]];
@@ -259,8 +307,8 @@ int main(int argc, char** argv) {
         }
       d = reconstruct(frames, hard, options);
     } else {
-      d = diarize_with_builtin_embedding(frames, audio.samples.data(), audio.samples.size(), options, PipelineConfig{},
-                                         config);
+      d = diarize_with_builtin_embedding(frames, audio.samples.data(), audio.samples.size(), options, plda,
+                                         PipelineConfig{}, config);
     }
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<RttmTurn> reference;
