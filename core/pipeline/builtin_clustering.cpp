@@ -121,8 +121,7 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
         }
       }
     }
-    const bool may_merge = alive > min_k;
-    if (!must_merge && (!may_merge || best >= 0.0)) break;
+    if (!must_merge && best >= 0.0) break;
     merge_into(plda, clusters[bi], clusters[bj]);
     clusters[bj].alive = false;
     for (int k = 0; k < n; ++k) {
@@ -167,8 +166,41 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
     clusters[chosen].chunks = std::move(merged);
   }
 
+  // Asked for more speakers than the evidence supports. Undoing the last merges would split the
+  // largest and surest groups; instead tracks leave their clusters one at a time, each time the one
+  // whose leaving is the least likely to cost speech: the greatest expected gain d tanh(-LLR / 2)
+  // under the PLDA (d the track's active frames, overlap included: all the speech it takes along;
+  // LLR of it and the rest of its cluster being one speaker, so the gain is +d when they are
+  // surely two voices and -d when surely one). Done after every track has its cluster, so the
+  // short ones stay with the speaker they sound like rather than follow a near-empty newcomer.
+  std::vector<SpeakerEvidence> own(num_tracks);
+  std::vector<SpeakerEvidence> pooled(clusters.size());
+  for (int k = 0; k < num_tracks; ++k) {
+    own[k] = track_evidence(plda, clean[k].count > 0 ? clean[k] : active[k]);
+    pooled[raw[k]].merge(own[k]);
+  }
+  for (int speakers = alive; speakers < min_k; ++speakers) {
+    std::vector<int> members(pooled.size(), 0);
+    for (int k = 0; k < num_tracks; ++k) ++members[raw[k]];
+    int chosen = -1;
+    double best_gain = -kInf;
+    for (int k = 0; k < num_tracks; ++k) {
+      if (members[raw[k]] < 2) continue;
+      SpeakerEvidence rest = pooled[raw[k]];
+      rest.remove(own[k]);
+      const double llr =
+          merge_log_likelihood_ratio(plda, own[k], evidence_score(plda, own[k]), rest, evidence_score(plda, rest));
+      const double gain = -active[k].count * std::tanh(0.5 * llr);
+      if (chosen < 0 || gain > best_gain) { best_gain = gain; chosen = k; }
+    }
+      if (chosen < 0) break;  // every speaker is down to one track
+    pooled[raw[chosen]].remove(own[chosen]);
+    raw[chosen] = static_cast<int>(pooled.size());
+    pooled.push_back(own[chosen]);
+  }
+
   // Number clusters by first appearance in track order (tracks are numbered in time order).
-  std::vector<int> renumber(clusters.size(), -1);
+  std::vector<int> renumber(pooled.size(), -1);
   int next = 0;
   for (int k = 0; k < num_tracks; ++k) {
     if (renumber[raw[k]] < 0) renumber[raw[k]] = next++;

@@ -44,7 +44,7 @@ Diarization diarize_with_builtin_embedding(const ChunkFrames& segmentation, cons
   const std::vector<int> feature_bounds =
       feature_frames_of_grid(features, discrete.regular.frames, discrete.regular.num_frames);
   regroup_runs(features, feature_bounds, plda, bounds, builtin.runs, discrete);
-  resegment(features, feature_bounds, builtin.resegmentation, discrete);
+  resegment(features, feature_bounds, plda, builtin.resegmentation, discrete);
   if (options.num_speakers > 1 || options.min_speakers > 1) {
     // An asked-for count is a promise about labels: no speaker may vanish on the way.
     const SilentClusterRule rule{builtin.min_speaker_frames * builtin.mfcc.frame_shift_samples /

@@ -89,6 +89,12 @@ void SpeakerEvidence::merge(const SpeakerEvidence& other) {
   for (size_t i = 0; i < weighted.size(); ++i) weighted[i] += other.weighted[i];
 }
 
+void SpeakerEvidence::remove(const SpeakerEvidence& other) {
+  if (other.precision.empty()) return;
+  for (size_t i = 0; i < precision.size(); ++i) precision[i] -= other.precision[i];
+  for (size_t i = 0; i < weighted.size(); ++i) weighted[i] -= other.weighted[i];
+}
+
 SpeakerEvidence track_evidence(const BuiltinPlda& plda, const GaussianStats& frames) {
   SpeakerEvidence e;
   const int q = plda.dim, d = plda.input_dim;

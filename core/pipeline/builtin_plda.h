@@ -49,6 +49,8 @@ struct SpeakerEvidence {
   SquareMatrix precision;
   std::vector<double> weighted;
   void merge(const SpeakerEvidence& other);
+  // Takes back what merge(other) added.
+  void remove(const SpeakerEvidence& other);
 };
 
 // y = P (mean - mu) of the track's frames, precision (W + F / n)^-1. Empty tracks give no evidence.

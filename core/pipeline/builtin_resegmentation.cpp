@@ -37,7 +37,7 @@ struct SpeakerModel {
 
 }  // namespace
 
-int resegment(const FeatureMatrix& features, const std::vector<int>& feature_bounds,
+int resegment(const FeatureMatrix& features, const std::vector<int>& feature_bounds, const BuiltinPlda& plda,
               const ResegmentationConfig& config, RefinedDiscrete& discrete) {
   const int num_speakers = static_cast<int>(discrete.num_clusters);
   if (!config.enabled || num_speakers < 2 || features.num_frames == 0) return 0;
@@ -51,6 +51,25 @@ int resegment(const FeatureMatrix& features, const std::vector<int>& feature_bou
   }
   const std::vector<int> original = label;
   const int d = features.dim;
+  // Which speakers may exchange frames: those the PLDA hears apart.
+  std::vector<char> exchange(static_cast<size_t>(num_speakers) * num_speakers, 0);
+  {
+    std::vector<GaussianStats> frames(num_speakers, GaussianStats(d));
+    for (int64_t f = 0; f < num_frames; ++f)
+      if (label[f] >= 0)
+        for (int t = feature_bounds[f]; t < feature_bounds[f + 1]; ++t) frames[label[f]].add(features.row(t));
+    std::vector<SpeakerEvidence> evidence;
+    std::vector<double> score;
+    for (const GaussianStats& g : frames) {
+      evidence.push_back(track_evidence(plda, g));
+      score.push_back(evidence_score(plda, evidence.back()));
+    }
+    for (int j = 0; j < num_speakers; ++j)
+      for (int k = 0; k < num_speakers; ++k)
+        exchange[static_cast<size_t>(j) * num_speakers + k] =
+            j == k || merge_log_likelihood_ratio(plda, evidence[j], score[j], evidence[k], score[k]) <
+                          config.max_exchange_log_likelihood_ratio;
+  }
   std::vector<double> scratch(d);
   std::vector<double> score(num_speakers), next(num_speakers), emission(num_speakers);
   std::vector<int> back;
@@ -86,7 +105,7 @@ int resegment(const FeatureMatrix& features, const std::vector<int>& feature_bou
         const int64_t f = start + i;
         for (int k = 0; k < num_speakers; ++k) {
           emission[k] = kNone;
-          if (!models[k].usable) continue;
+          if (!models[k].usable || !exchange[static_cast<size_t>(original[f]) * num_speakers + k]) continue;
           emission[k] = 0.0;
           for (int t = feature_bounds[f]; t < feature_bounds[f + 1]; ++t)
             emission[k] += config.frame_weight * models[k].log_likelihood(features.row(t), scratch);

@@ -2,12 +2,15 @@
 // Viterbi pass over the frames re-decides who, with a full-covariance Gaussian of each speaker's
 // MFCCs and a penalty for every change, then re-fits the Gaussians and does it again. It moves
 // the edges of turns to where the voices change (the segmentation's local speakers often run on
-// past a change of voice) and hands short turns to the speaker whose voice they are.
+// past a change of voice) and hands short turns to the speaker whose voice they are. Frames only
+// move between speakers the PLDA hears apart: speakers that only the segmentation's cannot-links
+// or an asked-for count keep apart (AMI's far-field voices) keep the frames they were given.
 #pragma once
 
 #include <vector>
 
 #include "pipeline/builtin_features.h"
+#include "pipeline/builtin_plda.h"
 #include "pipeline/builtin_run_clustering.h"  // RefinedDiscrete
 
 namespace diarize {
@@ -23,11 +26,14 @@ struct ResegmentationConfig {
   // Speakers with fewer single-speaker frames (output grid) than this are not modelled, and keep
   // their frames.
   int min_speaker_frames = 60;
+  // Two speakers exchange frames only when the PLDA's log-likelihood ratio of their
+  // single-speaker frames being one voice is below this (the track clustering's merge threshold).
+  double max_exchange_log_likelihood_ratio = -5.0;
 };
 
 // Changes the speaker of single-speaker frames among the first discrete.num_clusters columns;
 // `feature_bounds` from feature_frames_of_grid. Returns how many frames changed.
-int resegment(const FeatureMatrix& features, const std::vector<int>& feature_bounds,
+int resegment(const FeatureMatrix& features, const std::vector<int>& feature_bounds, const BuiltinPlda& plda,
               const ResegmentationConfig& config, RefinedDiscrete& discrete);
 
 }  // namespace diarize

@@ -11,6 +11,8 @@
 // count plus D), scored over the manifest's UEM when a line names one, else over the extent of
 // reference and hypothesis (as `diarize score` does without --uem).
 //
+// --rttm DIR writes each hypothesis as DIR/<uri>.rttm.
+//
 // Usage: builtin_eval [options] MANIFEST   (MANIFEST lines: "<uri> <wav> <rttm> [<uem>]")
 #include <algorithm>
 #include <chrono>
@@ -154,7 +156,7 @@ std::vector<int> oracle_clusters(const std::vector<float>& seg, int num_chunks, 
 
 int main(int argc, char** argv) {
   BuiltinEmbeddingConfig config;
-  std::string manifest, seg_cache, plda_path;
+  std::string manifest, seg_cache, plda_path, rttm_dir;
   bool oracle_labels = false, oracle_tracks = false, oracle_count = false, debug_tracks = false;
   int oracle_count_delta = 0;
   JobOptions job;
@@ -195,6 +197,7 @@ int main(int argc, char** argv) {
     else if (a == "--oracle-labels") oracle_labels = true;
     else if (a == "--oracle-tracks") oracle_tracks = true;
     else if (a == "--debug-tracks") debug_tracks = true;
+    else if (a == "--rttm") rttm_dir = next();
     else manifest = a;
   }
   // The parameters diarize uses: the build tree's copy unless --plda names another file.
@@ -314,6 +317,13 @@ int main(int argc, char** argv) {
     std::vector<RttmTurn> reference;
     for (const RttmTurn& t : read_rttm_file(rttm))
       if (t.uri == uri) reference.push_back(t);
+    if (!rttm_dir.empty()) {
+      std::ofstream out(rttm_dir + "/" + uri + ".rttm");
+      for (const SpeakerTurn& t : d.turns)
+        if (t.start_s < audio.duration_s())
+          out << "SPEAKER " << uri << " 1 " << t.start_s << " " << std::min(t.end_s, audio.duration_s()) - t.start_s
+              << " <NA> <NA> " << d.labels[t.speaker] << " <NA> <NA>\n";
+    }
     const FileScore s = score(uri, reference, d, audio.duration_s(), scored, ScoringOptions{});
     // "1 label": the same speech regions, all in one cluster.
     Diarization one = d;

@@ -119,7 +119,8 @@ TEST_CASE("the resegmentation moves a turn's end to where the voice changes", "[
   // Speaker 0 is on from 0 to 20 s, but B's voice starts at 12 s; speaker 1 (B) talks 21-30 s.
   const FeatureMatrix f = features({{0, 12, 0.0}, {12, 20, 4.0}, {21, 30, 4.0}}, 30.0);
   RefinedDiscrete d = discrete({{{0, 20, 0.0}, 0}, {{21, 30, 4.0}, 1}}, 30.0, 2);
-  const int changed = resegment(f, feature_frames_of_grid(f, d.regular.frames, d.regular.num_frames),
+  const BuiltinPlda plda = test::synthetic_plda(kDim);
+  const int changed = resegment(f, feature_frames_of_grid(f, d.regular.frames, d.regular.num_frames), plda,
                                 ResegmentationConfig{}, d);
   CHECK(changed == Approx(80).margin(3));
   CHECK(speaker_at(d, 11.5) == 0);
@@ -128,5 +129,5 @@ TEST_CASE("the resegmentation moves a turn's end to where the voice changes", "[
   CHECK(speaker_at(d, 25.0) == 1);
   ResegmentationConfig off;
   off.enabled = false;
-  CHECK(resegment(f, feature_frames_of_grid(f, d.regular.frames, d.regular.num_frames), off, d) == 0);
+  CHECK(resegment(f, feature_frames_of_grid(f, d.regular.frames, d.regular.num_frames), plda, off, d) == 0);
 }
