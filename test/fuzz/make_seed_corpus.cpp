@@ -1,12 +1,15 @@
 // Writes the seed corpora of the fuzz targets into <folder>/<target>/: tiny valid inputs of each
 // format and a few variants. Run it again to regenerate them; crash reproducers found by fuzzing
 // are added next to these by hand (named crash-*/leak-*/timeout-*) and never regenerated.
+#include <zlib.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "formats/safetensors.h"
@@ -127,6 +130,58 @@ void zip_pickle_seeds() {
   hostile.op('s');
   hostile.stop();
   save("fuzz_zip_pickle", "pickle_protocol4", with_mode(1, hostile.bytes));
+}
+
+std::vector<uint8_t> npy(const std::string& descr, const std::string& shape, size_t data_bytes, int version = 1) {
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+  const size_t prefix = version == 1 ? 10 : 12;
+  while ((prefix + header.size() + 1) % 64 != 0) header.push_back(' ');
+  header.push_back('\n');
+  std::vector<uint8_t> out = {0x93, 'N', 'U', 'M', 'P', 'Y', static_cast<uint8_t>(version), 0};
+  for (size_t i = 0; i < prefix - 8; ++i) out.push_back(static_cast<uint8_t>(header.size() >> (8 * i)));
+  out.insert(out.end(), header.begin(), header.end());
+  for (size_t i = 0; i < data_bytes; ++i) out.push_back(static_cast<uint8_t>(i % 7 == 0 ? 0x3f : 0));
+  return out;
+}
+
+std::vector<uint8_t> deflate_raw(const std::vector<uint8_t>& in) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::vector<uint8_t> out(deflateBound(&z, static_cast<uLong>(in.size())));
+  z.next_in = const_cast<Bytef*>(in.data());
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+void npz_seeds() {
+  // Small arrays under the PLDA's names (their shapes fail its checks, which the fuzzer explores too).
+  auto archive = [](bool deflated) {
+    std::vector<test::ZipRecord> records;
+    for (const auto& [name, shape, bytes] : {std::make_tuple("mu", "(4,)", 32), std::make_tuple("tr", "(4, 4)", 128),
+                                             std::make_tuple("psi", "(4,)", 32)}) {
+      test::ZipRecord r;
+      r.name = std::string(name) + ".npy";
+      r.bytes = npy("<f8", shape, static_cast<size_t>(bytes));
+      if (deflated) {
+        r.method = 8;
+        r.packed = deflate_raw(r.bytes);
+      }
+      records.push_back(std::move(r));
+    }
+    test::ZipWriteOptions options;
+    options.align_64 = false;
+    return test::write_zip(records, options);
+  };
+  save("fuzz_npz", "stored.npz", with_mode(0, archive(false)));
+  save("fuzz_npz", "deflated.npz", with_mode(0, archive(true)));
+  save("fuzz_npz", "v1_f4.npy", with_mode(1, npy("<f4", "(2, 3)", 24)));
+  save("fuzz_npz", "v2_f8_scalar.npy", with_mode(1, npy("<f8", "()", 8, 2)));
+  save("fuzz_npz", "v3_empty.npy", with_mode(1, npy("<f4", "(0, 5)", 0, 3)));
 }
 
 void rttm_seeds() {
@@ -300,6 +355,7 @@ int main(int argc, char** argv) {
   g_root = argv[1];
   safetensors_seeds();
   zip_pickle_seeds();
+  npz_seeds();
   rttm_seeds();
   audio_seeds();
   onnx_seeds();
