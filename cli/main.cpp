@@ -28,7 +28,7 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& format) {
   app.add_option("--num-speakers", o.job.num_speakers, "Exact number of speakers")->check(CLI::Range(1, 1000));
   app.add_option("--min-speakers", o.job.min_speakers, "Minimum number of speakers")->check(CLI::Range(1, 1000));
   app.add_option("--max-speakers", o.job.max_speakers, "Maximum number of speakers")->check(CLI::Range(1, 1000));
-  app.add_flag("--exclusive", o.job.exclusive, "At most one speaker at a time (for aligning with transcripts)");
+  app.add_flag("--exclusive", o.exclusive, "At most one speaker at a time (for aligning with transcripts)");
   app.add_flag("--embeddings", o.job.return_centroids, "Include speaker centroids in JSON output");
 
   app.add_option("--segmentation", o.segmentation, "Segmentation model file");

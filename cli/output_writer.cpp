@@ -41,7 +41,8 @@ std::string OutputWriter::target_for(const InputItem& item) const {
 
 std::string OutputWriter::format(const FileResult& result) const {
   if (options_.format == OutputFormat::kJson) return format_json(result) + "\n";
-  return format_rttm(result.uri, result.diarization);
+  return format_rttm(result.uri, result.diarization,
+                     options_.exclusive ? TurnSelection::kExclusive : TurnSelection::kRegular);
 }
 
 void OutputWriter::write(const InputItem& item, const FileResult& result) const {

@@ -32,9 +32,12 @@ bool file_exists(const std::string& path) {
 
 std::unique_ptr<Diarizer> make_diarizer(const RunOptions& options, const FaultPlan& faults, const LogLine& log) {
   std::vector<std::string> notes;
-  const EngineConfig engine = resolve_engine_config(options, &notes);
+  bool embedding_not_found = false;
+  const EngineConfig engine = resolve_engine_config(options, &notes, &embedding_not_found);
   if (options.verbose)
     for (const std::string& note : notes) log("diarize: " + note);
+  // Once per run (one diarizer serves the batch), only for a person at a terminal.
+  if (embedding_not_found && ProgressDisplay::wanted(options.quiet)) log(kNeuralEmbeddingHint);
   if (options.no_isolation) return std::make_unique<InProcessDiarizer>(engine, options.max_accelerator_failures, log);
   IsolationConfig config;
   config.engine = engine;

@@ -18,6 +18,7 @@ struct RunOptions {
   bool quiet = false;
   bool verbose = false;
   bool skip_existing = false;
+  bool exclusive = false;  // print the exclusive diarization (at most one speaker at a time)
 
   // Models and devices.
   std::string segmentation;  // --segmentation FILE

@@ -1,6 +1,7 @@
 // JSON result formatter and parser (schema diarize.result/1).
 #include "output/json_output.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -8,7 +9,33 @@
 namespace diarize {
 
 namespace {
+
 double round_ms(double seconds) { return std::round(seconds * 1000.0) / 1000.0; }
+
+nlohmann::ordered_json segments_json(const std::vector<SpeakerTurn>& turns, const std::vector<std::string>& labels) {
+  auto segments = nlohmann::ordered_json::array();
+  for (const SpeakerTurn& turn : turns)
+    segments.push_back({{"start", round_ms(turn.start_s)},
+                        {"end", round_ms(turn.end_s)},
+                        {"speaker", labels.at(static_cast<size_t>(turn.speaker))}});
+  return segments;
+}
+
+std::vector<SpeakerTurn> parse_segments(const nlohmann::json& segments, const std::vector<std::string>& labels) {
+  std::vector<SpeakerTurn> turns;
+  for (const auto& segment : segments) {
+    SpeakerTurn turn;
+    turn.start_s = segment.at("start").get<double>();
+    turn.end_s = segment.at("end").get<double>();
+    const std::string label = segment.at("speaker").get<std::string>();
+    const auto found = std::find(labels.begin(), labels.end(), label);
+    if (found == labels.end()) throw std::runtime_error("segment speaker '" + label + "' is not listed in speakers");
+    turn.speaker = static_cast<int>(found - labels.begin());
+    turns.push_back(turn);
+  }
+  return turns;
+}
+
 }  // namespace
 
 std::string format_json(const FileResult& result) {
@@ -18,12 +45,8 @@ std::string format_json(const FileResult& result) {
   j["file"] = result.file;
   j["duration_s"] = round_ms(result.duration_s);
   j["speakers"] = result.diarization.labels;
-  auto segments = nlohmann::ordered_json::array();
-  for (const SpeakerTurn& turn : result.diarization.turns)
-    segments.push_back({{"start", round_ms(turn.start_s)},
-                        {"end", round_ms(turn.end_s)},
-                        {"speaker", result.diarization.labels.at(static_cast<size_t>(turn.speaker))}});
-  j["segments"] = std::move(segments);
+  j["segments"] = segments_json(result.diarization.turns, result.diarization.labels);
+  j["exclusive_segments"] = segments_json(result.diarization.exclusive_turns, result.diarization.labels);
   j["device"] = result.device;
   j["fallback"] = result.fallback.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(result.fallback);
   j["embedding"] = result.embedding;
@@ -39,7 +62,7 @@ std::string format_json(const FileResult& result) {
   return j.dump();
 }
 
-FileResult parse_json(const std::string& text) {
+FileResult parse_json(const std::string& text, bool* has_exclusive_segments) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
@@ -54,18 +77,11 @@ FileResult parse_json(const std::string& text) {
     result.file = j.at("file").get<std::string>();
     result.duration_s = j.at("duration_s").get<double>();
     result.diarization.labels = j.at("speakers").get<std::vector<std::string>>();
-    for (const auto& segment : j.at("segments")) {
-      SpeakerTurn turn;
-      turn.start_s = segment.at("start").get<double>();
-      turn.end_s = segment.at("end").get<double>();
-      const std::string label = segment.at("speaker").get<std::string>();
-      int index = -1;
-      for (size_t k = 0; k < result.diarization.labels.size(); ++k)
-        if (result.diarization.labels[k] == label) index = static_cast<int>(k);
-      if (index < 0) throw std::runtime_error("segment speaker '" + label + "' is not listed in speakers");
-      turn.speaker = index;
-      result.diarization.turns.push_back(turn);
-    }
+    result.diarization.turns = parse_segments(j.at("segments"), result.diarization.labels);
+    // Written by every diarize since the exclusive diarization exists; older files lack it.
+    if (has_exclusive_segments) *has_exclusive_segments = j.contains("exclusive_segments");
+    if (j.contains("exclusive_segments"))
+      result.diarization.exclusive_turns = parse_segments(j["exclusive_segments"], result.diarization.labels);
     if (j.contains("device") && j["device"].is_string()) result.device = j["device"].get<std::string>();
     if (j.contains("fallback") && j["fallback"].is_string()) result.fallback = j["fallback"].get<std::string>();
     if (j.contains("embedding") && j["embedding"].is_string()) result.embedding = j["embedding"].get<std::string>();

@@ -13,7 +13,8 @@ inline constexpr const char* kJsonSchema = "diarize.result/1";
 // One line of JSON (no trailing newline).
 std::string format_json(const FileResult& result);
 // Parses what format_json wrote (round trips, tests, and `diarize score` on JSON hypotheses).
-// Throws std::runtime_error on anything that does not follow the schema.
-FileResult parse_json(const std::string& text);
+// Throws std::runtime_error on anything that does not follow the schema. `has_exclusive_segments`
+// (optional) tells whether the object carried `exclusive_segments` (files of older versions do not).
+FileResult parse_json(const std::string& text, bool* has_exclusive_segments = nullptr);
 
 }  // namespace diarize
