@@ -77,6 +77,11 @@ VbxResult cluster_vbx(const std::vector<int64_t>& initial_clusters, const std::v
     }
   }
 
+  const DenseMatmul matmul = config.matmul ? config.matmul
+                                           : DenseMatmul([threads](const double* a, const double* b, double* c, int64_t m,
+                                                                   int64_t kk, int64_t nn) {
+                                               dense_matmul(a, b, c, m, kk, nn, threads);
+                                             });
   const double ratio = config.fa / config.fb;
   std::vector<double> stats_t(static_cast<size_t>(dim * k));  // (gammaᵀ rho)ᵀ, then alphaᵀ
   std::vector<double> quad(static_cast<size_t>(k)), log_prior(static_cast<size_t>(k)), log_px(static_cast<size_t>(n));
@@ -87,7 +92,7 @@ VbxResult cluster_vbx(const std::vector<int64_t>& initial_clusters, const std::v
   for (int iter = 0; iter < config.max_iters; ++iter) {
     // Speaker models from the current responsibilities (eq. 16, 17).
     const std::vector<double> counts = column_sums(r.gamma, n, k);
-    dense_matmul(rho_t.data(), r.gamma.data(), stats_t.data(), dim, n, k, threads);
+    matmul(rho_t.data(), r.gamma.data(), stats_t.data(), dim, n, k);
     for (int64_t s = 0; s < k; ++s) {
       for (int64_t d = 0; d < dim; ++d) {
         const size_t sd = static_cast<size_t>(s * dim + d);
@@ -106,7 +111,7 @@ VbxResult cluster_vbx(const std::vector<int64_t>& initial_clusters, const std::v
     }
 
     // log p(x_n | speaker) (eq. 23), overwriting gamma, then the new responsibilities in place.
-    dense_matmul(rho.data(), stats_t.data(), r.gamma.data(), n, dim, k, threads);
+    matmul(rho.data(), stats_t.data(), r.gamma.data(), n, dim, k);
     parallel_for_rows(n, threads, min_rows, [&](int64_t first, int64_t last) {
       std::vector<double> shifted(static_cast<size_t>(k));
       for (int64_t i = first; i < last; ++i) {

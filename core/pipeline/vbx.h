@@ -5,9 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace diarize {
+
+// C = A·B with A m×k, B k×n, C m×n, all row-major doubles (C overwritten).
+using DenseMatmul = std::function<void(const double* a, const double* b, double* c, int64_t m, int64_t k, int64_t n)>;
 
 struct VbxConfig {
   double fa = 0.07;             // Fa: sufficient-statistics scale (community-1)
@@ -16,6 +20,9 @@ struct VbxConfig {
   double epsilon = 1e-4;        // stop when the ELBO gains less than this
   double init_smoothing = 7.0;  // gamma0 = softmax(7 · onehot(AHC cluster))
   int threads = 1;              // for the N × K0 products and exponentials
+  // The two N × K0 × D products per iteration dominate; the engine hands them to LibTorch's BLAS
+  // (or the accelerator). Empty: the built-in kernel (dense_matmul.h) with `threads`.
+  DenseMatmul matmul;
 };
 
 struct VbxResult {

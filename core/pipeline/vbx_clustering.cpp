@@ -51,7 +51,7 @@ std::vector<int64_t> dense_labels(const std::vector<int64_t>& labels) {
 }
 
 // The bound on VBx's N × K0: unite the flat clusters further along the dendrogram (merges in their
-// order, the closest first) until at most `target` remain. Only runs above max_vbx_cells.
+// order, the closest first) until at most `target` remain. Only runs above max_exact_vbx_embeddings.
 std::vector<int64_t> coarsen(const std::vector<int64_t>& labels, const std::vector<Merge>& dendrogram, int64_t target) {
   const int64_t n = static_cast<int64_t>(labels.size());
   int64_t count = *std::max_element(labels.begin(), labels.end()) + 1;
@@ -135,7 +135,7 @@ VbxClusteringResult vbx_cluster_embeddings(const ChunkFrames& segmentation, cons
   for (const int label : fcluster_distance(dendrogram, config.threshold)) flat.push_back(label - 1);
   r.ahc_clusters = dense_labels(flat);
   const int64_t ahc_count = *std::max_element(r.ahc_clusters.begin(), r.ahc_clusters.end()) + 1;
-  if (n * ahc_count > config.max_vbx_cells)
+  if (n > config.max_exact_vbx_embeddings && n * ahc_count > config.max_vbx_cells)
     r.ahc_clusters = coarsen(r.ahc_clusters, dendrogram, std::max<int64_t>(1, config.max_vbx_cells / n));
 
   // VBx in the PLDA space; its kept speakers' responsibilities weight the raw embeddings.

@@ -26,10 +26,13 @@ struct VbxClusteringConfig {
   // Above this many training embeddings the AHC linkage pre-merges nearest neighbours
   // (bounded_linkage.h), as in the 3.1 clustering.
   int64_t max_exact_linkage_points = 8192;
-  // Upper bound on N × K0, VBx's responsibilities (8192² doubles = 512 MiB). Beyond it the AHC start
-  // is coarsened by further merges of its dendrogram until N × K0 fits (docs/accuracy.md); at or
-  // below it, upstream's result.
-  int64_t max_vbx_cells = int64_t(8192) * 8192;
+  // Up to this many training embeddings VBx starts from AHC's clusters as upstream does, whatever
+  // their number K0 (N = K0 = 8192: 512 MiB of responsibilities, 17 G multiply-adds per iteration).
+  int64_t max_exact_vbx_embeddings = 8192;
+  // Above it, the AHC start is coarsened by further merges of its dendrogram (closest first) until
+  // N × K0 <= this (2^23 doubles = 64 MiB), so that the cost no longer grows with N²
+  // (docs/accuracy.md, "Long recordings").
+  int64_t max_vbx_cells = int64_t(1) << 23;
 };
 
 struct VbxClusteringResult {
