@@ -220,16 +220,7 @@ ClusteringResult cluster_embeddings(const std::vector<float>& embeddings, int64_
     for (int64_t k = 0; k < k_count; ++k)
       soft[k] = 2.0 - cosine_distance(&embeddings[static_cast<size_t>(p * dim)],
                                       &result.centroids[static_cast<size_t>(k * dim)], dim);
-    // np.argmax: the first NaN wins, else the first maximum.
-    int64_t best = 0;
-    for (int64_t k = 0; k < k_count; ++k) {
-      if (std::isnan(soft[k])) {
-        best = k;
-        break;
-      }
-      if (soft[k] > soft[best]) best = k;
-    }
-    result.hard_clusters[static_cast<size_t>(p)] = static_cast<int>(best);
+    result.hard_clusters[static_cast<size_t>(p)] = static_cast<int>(numpy_argmax(soft, k_count));
   }
   return result;
 }

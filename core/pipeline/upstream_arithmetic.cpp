@@ -34,6 +34,15 @@ T pairwise_sum(const T* a, int64_t n) {
 float numpy_pairwise_sum(const float* values, int64_t count) { return pairwise_sum(values, count); }
 double numpy_pairwise_sum(const double* values, int64_t count) { return pairwise_sum(values, count); }
 
+int64_t numpy_argmax(const double* values, int64_t count) {
+  int64_t best = 0;
+  for (int64_t k = 0; k < count; ++k) {
+    if (std::isnan(values[k])) return k;
+    if (values[k] > values[best]) best = k;
+  }
+  return best;
+}
+
 std::vector<float> unit_rows_f32(const float* rows, int64_t num_rows, int64_t dim) {
   std::vector<float> unit(rows, rows + num_rows * dim);
   std::vector<float> squares(static_cast<size_t>(dim));

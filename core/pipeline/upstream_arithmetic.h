@@ -23,6 +23,10 @@ std::vector<float> unit_rows_f32(const float* rows, int64_t num_rows, int64_t di
 // a non-contiguous axis sequentially), then a float32 division. No rows: NaN, as numpy.
 std::vector<float> mean_rows_f32(const float* data, int64_t dim, const std::vector<int64_t>& rows);
 
+// np.argmax over `count` doubles: the first NaN if there is one (numpy treats NaN as the largest),
+// else the first maximum.
+int64_t numpy_argmax(const double* values, int64_t count);
+
 // scipy.spatial.distance.cdist(u, v, "cosine") for one pair, in double: 1 - u.v / (|u| |v|),
 // the cosine clipped to [-1, 1]. NaN in, NaN out.
 template <typename U, typename V>

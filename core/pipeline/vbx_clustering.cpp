@@ -201,19 +201,8 @@ VbxClusteringResult vbx_cluster_embeddings(const ChunkFrames& segmentation, cons
   r.hard_clusters_int8 = constrained;
 
   if (!constrained) {
-    // np.argmax: the first maximum, or the first NaN.
-    for (int64_t p = 0; p < num_pairs; ++p) {
-      const double* soft = &r.soft_clusters[static_cast<size_t>(p * k)];
-      int64_t best = 0;
-      for (int64_t j = 0; j < k; ++j) {
-        if (std::isnan(soft[j])) {
-          best = j;
-          break;
-        }
-        if (soft[j] > soft[best]) best = j;
-      }
-      r.hard_clusters[static_cast<size_t>(p)] = static_cast<int>(best);
-    }
+    for (int64_t p = 0; p < num_pairs; ++p)
+      r.hard_clusters[static_cast<size_t>(p)] = static_cast<int>(numpy_argmax(&r.soft_clusters[static_cast<size_t>(p * k)], k));
     return r;
   }
 

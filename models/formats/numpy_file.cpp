@@ -45,13 +45,7 @@ class HeaderParser {
       } else {
         throw fail("has an unknown key '" + key + "'");
       }
-      skip_space();
-      if (peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      skip_space();
-      if (peek() != '}') throw fail("is not a dict literal");
+      if (!separator('}', "is not a dict literal")) break;
     }
     expect('}');
     skip_space();
@@ -65,6 +59,17 @@ class HeaderParser {
   char peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
   void skip_space() {
     while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\t')) ++pos_;
+  }
+  // After an item of the dict or the shape tuple: true when a comma follows (another item may
+  // come), false at the closing bracket (left for expect()); anything else is malformed.
+  bool separator(char close, const char* malformed) {
+    skip_space();
+    if (peek() == ',') {
+      ++pos_;
+      return true;
+    }
+    if (peek() != close) throw fail(malformed);
+    return false;
   }
   void expect(char c) {
     skip_space();
@@ -108,13 +113,7 @@ class HeaderParser {
       if (peek() == 'L') ++pos_;  // Python 2 longs
       dims.push_back(v);
       if (dims.size() > 32) throw fail("has more than 32 dimensions");
-      skip_space();
-      if (peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      skip_space();
-      if (peek() != ')') throw fail("has a malformed shape");
+      if (!separator(')', "has a malformed shape")) break;
     }
     expect(')');
     return dims;

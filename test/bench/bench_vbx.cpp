@@ -1,8 +1,9 @@
 // Speed and memory of community-1's clustering at scale (docs/benchmarks.md, "community-1
 // clustering"): VBx alone in its worst case (AHC leaves every embedding alone, K0 = N), and the whole
-// VBxClustering on synthetic embeddings. Not a test: run by hand,
-//   build/bin/bench_vbx vbx N THREADS          VBx with K0 = N on random PLDA features
-//   build/bin/bench_vbx clustering N SPEAKERS THREADS [MAX_CELLS]   filter+AHC+PLDA+VBx+assignment
+// VBxClustering on synthetic embeddings. KERNEL is how VBx multiplies: `builtin` (dense_matmul.h, what
+// the LibTorch-free tests use) or `torch` (LibTorch's BLAS, what the engine uses). Not a test:
+//   build/bin/bench_vbx vbx N THREADS KERNEL [MAX_ITERS]    VBx with K0 = N on random PLDA features
+//   build/bin/bench_vbx clustering N SPEAKERS THREADS KERNEL [MAX_CELLS]   filter+AHC+PLDA+VBx+assignment
 #include <sys/resource.h>
 
 #include <chrono>
@@ -12,6 +13,9 @@
 #include <random>
 #include <string>
 
+#include <ATen/Parallel.h>
+
+#include "engine/torch_matmul.h"
 #include "formats/plda_file.h"
 #include "pipeline/plda_transform.h"
 #include "pipeline/vbx.h"
@@ -44,7 +48,13 @@ std::string shared() {
   return env && *env ? env : "../shared";
 }
 
-int bench_vbx(int64_t n, int threads) {
+DenseMatmul kernel(const std::string& name, int threads) {
+  if (name == "builtin") return {};
+  at::set_num_threads(threads);
+  return torch_dense_matmul(c10::Device(c10::kCPU));
+}
+
+int bench_vbx(int64_t n, int threads, const std::string& kernel_name, int max_iters) {
   const int64_t dim = 128;
   std::mt19937 rng(1);
   std::normal_distribution<double> normal;
@@ -56,17 +66,19 @@ int bench_vbx(int64_t n, int threads) {
   for (int64_t i = 0; i < n; ++i) init[static_cast<size_t>(i)] = i;
   VbxConfig config;
   config.threads = threads;
+  config.matmul = kernel(kernel_name, threads);
+  if (max_iters > 0) config.max_iters = max_iters;
   const auto t0 = std::chrono::steady_clock::now();
   const double c0 = cpu_seconds();
   const VbxResult r = cluster_vbx(init, features, dim, phi, config);
   const double s = seconds(t0), cpu = cpu_seconds() - c0;
-  std::printf("vbx N=K0=%lld threads=%d: wall %.1f s, CPU %.1f s for %zu iterations (CPU %.2f s each), peak RSS %.0f MB\n",
-              static_cast<long long>(n), threads, s, cpu, r.elbo.size(), cpu / static_cast<double>(r.elbo.size()),
+  std::printf("vbx N=K0=%lld threads=%d %s: wall %.1f s, CPU %.1f s for %zu iterations (CPU %.2f s each), peak RSS %.0f MB\n",
+              static_cast<long long>(n), threads, kernel_name.c_str(), s, cpu, r.elbo.size(), cpu / static_cast<double>(r.elbo.size()),
               peak_rss_mb());
   return 0;
 }
 
-int bench_clustering(int64_t n, int speakers, int threads, int64_t max_cells) {
+int bench_clustering(int64_t n, int speakers, int threads, const std::string& kernel_name, int64_t max_cells) {
   // N chunks with one speaker each, active on 300 of 589 frames (all training pairs); embeddings
   // are noisy copies of `speakers` directions, noisy enough that AHC at 0.6 keeps most alone.
   const int64_t dim = 256, frames = 589;
@@ -87,6 +99,7 @@ int bench_clustering(int64_t n, int speakers, int threads, int64_t max_cells) {
   const PldaTransform plda = make_plda_transform(read_plda(dir + "/xvec_transform.npz", dir + "/plda.npz"));
   VbxClusteringConfig config;
   config.vbx.threads = threads;
+  config.vbx.matmul = kernel(kernel_name, threads);
   if (max_cells > 0) config.max_vbx_cells = max_cells;
   const auto t0 = std::chrono::steady_clock::now();
   const double c0 = cpu_seconds();
@@ -94,9 +107,9 @@ int bench_clustering(int64_t n, int speakers, int threads, int64_t max_cells) {
   const double s = seconds(t0), cpu = cpu_seconds() - c0;
   int64_t ahc = 0;
   for (const int64_t a : r.ahc_clusters) ahc = std::max(ahc, a + 1);
-  std::printf("clustering N=%lld speakers=%d threads=%d: wall %.1f s, CPU %.1f s, AHC start %lld clusters, VBx %zu iterations, "
+  std::printf("clustering N=%lld speakers=%d threads=%d %s: wall %.1f s, CPU %.1f s, AHC start %lld clusters, VBx %zu iterations, "
               "%lld kept, peak RSS %.0f MB\n",
-              static_cast<long long>(n), speakers, threads, s, cpu, static_cast<long long>(ahc), r.vbx.elbo.size(),
+              static_cast<long long>(n), speakers, threads, kernel_name.c_str(), s, cpu, static_cast<long long>(ahc), r.vbx.elbo.size(),
               static_cast<long long>(r.auto_num_clusters), peak_rss_mb());
   return 0;
 }
@@ -105,9 +118,11 @@ int bench_clustering(int64_t n, int speakers, int threads, int64_t max_cells) {
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "vbx" && argc == 4) return bench_vbx(std::atoll(argv[2]), std::atoi(argv[3]));
-  if (mode == "clustering" && (argc == 5 || argc == 6))
-    return bench_clustering(std::atoll(argv[2]), std::atoi(argv[3]), std::atoi(argv[4]), argc == 6 ? std::atoll(argv[5]) : 0);
-  std::fprintf(stderr, "usage: bench_vbx vbx N THREADS | bench_vbx clustering N SPEAKERS THREADS [MAX_CELLS]\n");
+  if (mode == "vbx" && (argc == 5 || argc == 6))
+    return bench_vbx(std::atoll(argv[2]), std::atoi(argv[3]), argv[4], argc == 6 ? std::atoi(argv[5]) : 0);
+  if (mode == "clustering" && (argc == 6 || argc == 7))
+    return bench_clustering(std::atoll(argv[2]), std::atoi(argv[3]), std::atoi(argv[4]), argv[5],
+                            argc == 7 ? std::atoll(argv[6]) : 0);
+  std::fprintf(stderr, "usage: bench_vbx vbx N THREADS KERNEL [MAX_ITERS] | clustering N SPEAKERS THREADS KERNEL [MAX_CELLS]\n");
   return 2;
 }
