@@ -123,6 +123,10 @@ std::optional<PldaFiles> plda_in_folder(const std::string& folder, std::vector<s
       if (slot.empty()) slot = path;
       else notes.push_back("several " + std::string(plda_part_file_name(part)) + " files in " + folder + "; chose " + slot);
     } catch (const FormatError& e) {
+      // A file named like a part of the PLDA is meant as one: say what is wrong with it.
+      const std::string name = fs::path(path).filename().string();
+      if (name == plda_part_file_name(PldaPart::kTransform) || name == plda_part_file_name(PldaPart::kModel))
+        throw ModelError(e.what());
       notes.push_back(std::string("ignored ") + e.what());
     }
   }

@@ -4,6 +4,8 @@
 // isolated from the machine's own models folders by HOME and XDG_DATA_HOME.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -12,6 +14,7 @@
 #include "audio_fixtures.h"
 #include "formats/safetensors.h"
 #include "models/checkpoint_writer.h"
+#include "models/npy_writer.h"
 #include "test_support.h"
 
 using namespace diarize;
@@ -110,6 +113,30 @@ TEST_CASE("half a PLDA is exit 3 naming the missing file", "[cli][pipeline-choic
   // ...which does not matter when the PLDA cannot be used.
   CHECK(f.run("--pipeline 3.1 " + kSegmentation + kEmbedding).exit_code == 0);
   CHECK(f.run("--embedding builtin " + kSegmentation).exit_code == 0);
+}
+
+TEST_CASE("a malformed PLDA file is exit 3 with its reason, before any audio is read", "[cli][pipeline-choice]") {
+  const Fixture f;
+  f.mkdir("bad");
+  f.link("models/plda/xvec_transform.npz", "bad/xvec_transform.npz");
+  // plda.npz with one NaN in psi: every other check passes.
+  std::vector<double> psi(128, 1.0);
+  psi[3] = NAN;
+  std::vector<test::ZipRecord> records(3);
+  records[0].name = "mu.npy";
+  records[0].bytes = test::make_npy("<f8", "(128,)", test::bytes_of(std::vector<double>(128, 0.0)));
+  records[1].name = "tr.npy";
+  records[1].bytes = test::make_npy("<f8", "(128, 128)", test::bytes_of(std::vector<double>(128 * 128, 0.5)));
+  records[2].name = "psi.npy";
+  records[2].bytes = test::make_npy("<f8", "(128,)", test::bytes_of(psi));
+  const std::vector<uint8_t> zip = test::write_zip(records);
+  std::ofstream(f.dir + "/bad/plda.npz", std::ios::binary)
+      .write(reinterpret_cast<const char*>(zip.data()), static_cast<std::streamsize>(zip.size()));
+  const auto r = f.run("--plda '" + f.dir + "/bad' " + kSegmentation + kEmbedding);
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.err, Catch::Contains("plda.npz"));
+  CHECK_THAT(r.err, Catch::Contains("non-finite value at index 3"));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
 
 TEST_CASE("a folder laid out like the community-1 download works as --models DIR", "[cli][pipeline-choice]") {

@@ -14,6 +14,7 @@
 
 #include "formats/safetensors.h"
 #include "models/checkpoint_writer.h"
+#include "models/npy_writer.h"
 
 using namespace diarize;
 namespace fs = std::filesystem;
@@ -132,16 +133,11 @@ void zip_pickle_seeds() {
   save("fuzz_zip_pickle", "pickle_protocol4", with_mode(1, hostile.bytes));
 }
 
+// .npy with `data_bytes` of a simple pattern.
 std::vector<uint8_t> npy(const std::string& descr, const std::string& shape, size_t data_bytes, int version = 1) {
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-  const size_t prefix = version == 1 ? 10 : 12;
-  while ((prefix + header.size() + 1) % 64 != 0) header.push_back(' ');
-  header.push_back('\n');
-  std::vector<uint8_t> out = {0x93, 'N', 'U', 'M', 'P', 'Y', static_cast<uint8_t>(version), 0};
-  for (size_t i = 0; i < prefix - 8; ++i) out.push_back(static_cast<uint8_t>(header.size() >> (8 * i)));
-  out.insert(out.end(), header.begin(), header.end());
-  for (size_t i = 0; i < data_bytes; ++i) out.push_back(static_cast<uint8_t>(i % 7 == 0 ? 0x3f : 0));
-  return out;
+  std::vector<uint8_t> data(data_bytes);
+  for (size_t i = 0; i < data_bytes; ++i) data[i] = static_cast<uint8_t>(i % 7 == 0 ? 0x3f : 0);
+  return test::make_npy(descr, shape, data, version);
 }
 
 std::vector<uint8_t> deflate_raw(const std::vector<uint8_t>& in) {

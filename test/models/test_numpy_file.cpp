@@ -15,34 +15,15 @@
 #include "formats/safetensors.h"
 #include "formats/zip_archive.h"
 #include "models/checkpoint_writer.h"
+#include "models/npy_writer.h"
 #include "test_support.h"
 
 using namespace diarize;
 using Catch::Matchers::Contains;
+using diarize::test::bytes_of;
+using diarize::test::make_npy;
 
 namespace {
-
-// np.save's layout: magic, version, header length, a dict padded with spaces to a multiple of 64.
-std::vector<uint8_t> make_npy(const std::string& descr, const std::string& shape, const std::vector<uint8_t>& data,
-                              int version = 1, const std::string& order = "False") {
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': " + order + ", 'shape': " + shape + ", }";
-  const size_t prefix = version == 1 ? 10 : 12;
-  while ((prefix + header.size() + 1) % 64 != 0) header.push_back(' ');
-  header.push_back('\n');
-  std::vector<uint8_t> out = {0x93, 'N', 'U', 'M', 'P', 'Y', static_cast<uint8_t>(version), 0};
-  const uint32_t n = static_cast<uint32_t>(header.size());
-  for (size_t i = 0; i < prefix - 8; ++i) out.push_back(static_cast<uint8_t>(n >> (8 * i)));
-  out.insert(out.end(), header.begin(), header.end());
-  out.insert(out.end(), data.begin(), data.end());
-  return out;
-}
-
-template <typename T>
-std::vector<uint8_t> bytes_of(const std::vector<T>& values) {
-  std::vector<uint8_t> out(values.size() * sizeof(T));
-  std::memcpy(out.data(), values.data(), out.size());
-  return out;
-}
 
 // Raw deflate (no zlib header), as zip method 8 stores it.
 std::vector<uint8_t> deflate_raw(const std::vector<uint8_t>& in) {
