@@ -2,7 +2,8 @@
 // clustering"): VBx alone in its worst case (AHC leaves every embedding alone, K0 = N), and the whole
 // VBxClustering on synthetic embeddings. KERNEL is how VBx multiplies: `builtin` (dense_matmul.h, what
 // the LibTorch-free tests use) or `torch` (LibTorch's BLAS, what the engine uses). Not a test:
-//   build/bin/bench_vbx vbx N THREADS KERNEL [MAX_ITERS]    VBx with K0 = N on random PLDA features
+//   build/bin/bench_vbx vbx N THREADS KERNEL [MAX_ITERS] [K0]   VBx on random PLDA features, K0 = N
+//                                                               unless given (point i starts in i % K0)
 //   build/bin/bench_vbx clustering N SPEAKERS THREADS KERNEL [MAX_CELLS]   filter+AHC+PLDA+VBx+assignment
 #include <sys/resource.h>
 
@@ -54,7 +55,7 @@ DenseMatmul kernel(const std::string& name, int threads) {
   return torch_dense_matmul(c10::Device(c10::kCPU));
 }
 
-int bench_vbx(int64_t n, int threads, const std::string& kernel_name, int max_iters) {
+int bench_vbx(int64_t n, int threads, const std::string& kernel_name, int max_iters, int64_t k0) {
   const int64_t dim = 128;
   std::mt19937 rng(1);
   std::normal_distribution<double> normal;
@@ -63,7 +64,7 @@ int bench_vbx(int64_t n, int threads, const std::string& kernel_name, int max_it
   std::vector<double> phi(static_cast<size_t>(dim));
   for (int64_t d = 0; d < dim; ++d) phi[static_cast<size_t>(d)] = 25.0 * std::exp(-0.03 * static_cast<double>(d));
   std::vector<int64_t> init(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) init[static_cast<size_t>(i)] = i;
+  for (int64_t i = 0; i < n; ++i) init[static_cast<size_t>(i)] = k0 > 0 ? i % k0 : i;
   VbxConfig config;
   config.threads = threads;
   config.matmul = kernel(kernel_name, threads);
@@ -72,8 +73,8 @@ int bench_vbx(int64_t n, int threads, const std::string& kernel_name, int max_it
   const double c0 = cpu_seconds();
   const VbxResult r = cluster_vbx(init, features, dim, phi, config);
   const double s = seconds(t0), cpu = cpu_seconds() - c0;
-  std::printf("vbx N=K0=%lld threads=%d %s: wall %.1f s, CPU %.1f s for %zu iterations (CPU %.2f s each), peak RSS %.0f MB\n",
-              static_cast<long long>(n), threads, kernel_name.c_str(), s, cpu, r.elbo.size(), cpu / static_cast<double>(r.elbo.size()),
+  std::printf("vbx N=%lld K0=%lld threads=%d %s: wall %.1f s, CPU %.1f s for %zu iterations (CPU %.2f s each), peak RSS %.0f MB\n",
+              static_cast<long long>(n), static_cast<long long>(k0 > 0 ? k0 : n), threads, kernel_name.c_str(), s, cpu, r.elbo.size(), cpu / static_cast<double>(r.elbo.size()),
               peak_rss_mb());
   return 0;
 }
@@ -118,11 +119,12 @@ int bench_clustering(int64_t n, int speakers, int threads, const std::string& ke
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "vbx" && (argc == 5 || argc == 6))
-    return bench_vbx(std::atoll(argv[2]), std::atoi(argv[3]), argv[4], argc == 6 ? std::atoi(argv[5]) : 0);
+  if (mode == "vbx" && argc >= 5 && argc <= 7)
+    return bench_vbx(std::atoll(argv[2]), std::atoi(argv[3]), argv[4], argc >= 6 ? std::atoi(argv[5]) : 0,
+                     argc == 7 ? std::atoll(argv[6]) : 0);
   if (mode == "clustering" && (argc == 6 || argc == 7))
     return bench_clustering(std::atoll(argv[2]), std::atoi(argv[3]), std::atoi(argv[4]), argv[5],
                             argc == 7 ? std::atoll(argv[6]) : 0);
-  std::fprintf(stderr, "usage: bench_vbx vbx N THREADS KERNEL [MAX_ITERS] | clustering N SPEAKERS THREADS KERNEL [MAX_CELLS]\n");
+  std::fprintf(stderr, "usage: bench_vbx vbx N THREADS KERNEL [MAX_ITERS [K0]] | clustering N SPEAKERS THREADS KERNEL [MAX_CELLS]\n");
   return 2;
 }
