@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "child_main.h"
 #include "errors.h"
@@ -16,10 +17,33 @@ using namespace diarize;
 
 namespace {
 
-void add_run_options(CLI::App& app, RunOptions& o, std::string& format) {
+// "srt,svg" -> {"srt", "svg"}; an empty item stays, so "srt," is reported as unknown.
+std::vector<std::string> split_format_list(const std::string& list) {
+  std::vector<std::string> names;
+  if (list.empty()) return names;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = list.find(',', start);
+    names.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return names;
+    start = comma + 1;
+  }
+}
+
+void add_run_options(CLI::App& app, RunOptions& o, std::string& formats) {
   app.add_option("inputs", o.inputs, "Audio files or folders ('-' reads stdin)");
   app.add_option("-o,--output", o.output, "Output file (one input) or folder (ends in '/' or exists)");
-  app.add_option("-f,--format", format, "Output format")->check(CLI::IsMember({"rttm", "json"}));
+  app.add_option("-f,--format", formats,
+                 "Output format(s), comma-separated: rttm json srt vtt txt tsv audacity svg "
+                 "(default: from -o FILE's extension, else rttm; several need -o DIR/)")
+      ->check([](const std::string& value) -> std::string {
+        for (const std::string& name : split_format_list(value))
+          if (!format_by_name(name)) return "unknown format '" + name + "' (rttm json srt vtt txt tsv audacity svg)";
+        return "";
+      });
+  app.add_option("--transcript", o.transcript,
+                 "A speech recogniser's transcript (SRT, WebVTT, whisper.cpp/Whisper/WhisperX JSON) to put speakers "
+                 "on; with several inputs a folder of <stem>.srt|.vtt|.json");
   app.add_option("--uri", o.uri, "RTTM file id for a single input (default: file stem; 'stdin' for -)");
   app.add_flag("-q,--quiet", o.quiet, "Print nothing on stderr but errors");
   app.add_flag("-v,--verbose", o.verbose, "Report choices and per-stage timings on stderr");
@@ -62,10 +86,12 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "--child") return child_main(argc, argv);
 
   RunOptions options;
-  std::string format = "rttm";
-  CLI::App app{"diarize: who spoke when. Prints RTTM (or JSON) speaker turns for each audio input.", "diarize"};
+  std::string formats;
+  CLI::App app{"diarize: who spoke when. Prints RTTM (or JSON, subtitles, a transcript with speakers, a timeline "
+               "picture) for each audio input.",
+               "diarize"};
   app.set_version_flag("--version", std::string("diarize ") + DIARIZE_VERSION);
-  add_run_options(app, options, format);
+  add_run_options(app, options, formats);
   ScoreOptions score_options;
   CLI::App* score = add_score_command(app, score_options);
   ModelsOptions models_options;
@@ -87,7 +113,7 @@ int main(int argc, char** argv) {
   try {
     if (score->parsed()) return run_score(score_options);
     if (models.models->parsed()) return run_models(models, models_options);
-    options.format = format == "json" ? OutputFormat::kJson : OutputFormat::kRttm;
+    for (const std::string& name : split_format_list(formats)) options.formats.push_back(format_by_name(name)->format);
     return run_diarization(options);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "diarize: %s\n", e.what());

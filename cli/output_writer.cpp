@@ -1,4 +1,4 @@
-// Output routing: stdout, one file, or a folder mirroring the inputs.
+// Output routing: stdout, one file, or a folder mirroring the inputs (one file per format).
 #include "output_writer.h"
 
 #include <sys/stat.h>
@@ -7,9 +7,8 @@
 #include <cstdio>
 
 #include "errors.h"
+#include "format_choice.h"
 #include "output/atomic_file.h"
-#include "output/json_output.h"
-#include "output/rttm.h"
 
 namespace diarize {
 
@@ -21,39 +20,42 @@ bool is_directory(const std::string& path) {
 }  // namespace
 
 OutputWriter::OutputWriter(const RunOptions& options, size_t input_count, bool any_folder_input) : options_(options) {
-  if (options.output.empty() || options.output == "-") return;
+  FormatRequest request{options.formats, options.output, false, input_count > 1 || any_folder_input,
+                        !options.transcript.empty()};
+  if (options.output.empty() || options.output == "-") {
+    formats_ = choose_formats(request);
+    return;
+  }
   const bool looks_like_folder = options.output.back() == '/' || is_directory(options.output);
   if (looks_like_folder) {
     to_folder_ = true;
   } else if (input_count > 1 || any_folder_input) {
     throw UsageError("-o " + options.output + ": several inputs need an output folder (an existing folder, or a path ending in '/')");
   }
+  request.to_folder = to_folder_;
+  formats_ = choose_formats(request);
 }
 
-std::string OutputWriter::target_for(const InputItem& item) const {
+std::string OutputWriter::target_for(const InputItem& item, OutputFormat format) const {
   if (options_.output.empty() || options_.output == "-") return "";
   if (!to_folder_) return options_.output;
   std::string folder = options_.output;
   while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
-  const char* extension = options_.format == OutputFormat::kJson ? ".json" : ".rttm";
-  return folder + "/" + item.relative_stem + extension;
+  return folder + "/" + item.relative_stem + "." + format_info(format).extension;
 }
 
-std::string OutputWriter::format(const FileResult& result) const {
-  if (options_.format == OutputFormat::kJson) return format_json(result) + "\n";
-  return format_rttm(result.uri, result.diarization,
-                     options_.exclusive ? TurnSelection::kExclusive : TurnSelection::kRegular);
-}
-
-void OutputWriter::write(const InputItem& item, const FileResult& result) const {
-  const std::string text = format(result);
-  const std::string target = target_for(item);
-  if (target.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-    return;
+void OutputWriter::write(const InputItem& item, const FileResult& result, const AttributedTranscript* transcript) const {
+  const TurnSelection turns = options_.exclusive ? TurnSelection::kExclusive : TurnSelection::kRegular;
+  for (const OutputFormat format : formats_) {
+    const std::string text = format_result(format, result, turns, transcript);
+    const std::string target = target_for(item, format);
+    if (target.empty()) {
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fflush(stdout);
+    } else {
+      write_file_atomically(target, text);
+    }
   }
-  write_file_atomically(target, text);
 }
 
 }  // namespace diarize

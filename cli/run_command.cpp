@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "audio/audio_decoder.h"
 #include "engine_config.h"
@@ -20,6 +21,8 @@
 #include "output/input_discovery.h"
 #include "output_writer.h"
 #include "progress_display.h"
+#include "transcript/transcript_reader.h"
+#include "transcript_lookup.h"
 
 namespace diarize {
 
@@ -65,6 +68,25 @@ FileResult to_file_result(const InputItem& item, size_t sample_count, DiarizeOut
   return result;
 }
 
+bool all_outputs_exist(const OutputWriter& writer, const InputItem& item) {
+  for (const OutputFormat format : writer.formats()) {
+    const std::string target = writer.target_for(item, format);
+    if (target.empty() || !file_exists(target)) return false;
+  }
+  return true;
+}
+
+// Gives the transcript's words their speakers (on the exclusive turns), then writes every format.
+void write_result(const OutputWriter& writer, const InputItem& item, const FileResult& result,
+                  const std::optional<Transcript>& transcript) {
+  if (!transcript) {
+    writer.write(item, result, nullptr);
+    return;
+  }
+  const AttributedTranscript attributed = assign_speakers(*transcript, result.diarization.exclusive_turns);
+  writer.write(item, result, &attributed);
+}
+
 std::string timings_line(const std::string& path, const FileResult& result) {
   std::string line = "diarize: " + path + ": " + result.device;
   char buffer[64];
@@ -90,6 +112,7 @@ int run_diarization(RunOptions& options) {
   const bool any_folder =
       std::any_of(items.begin(), items.end(), [](const InputItem& item) { return item.from_folder; });
   const OutputWriter writer(options, items.size() + errors.size(), any_folder);
+  const TranscriptLookup transcripts(options.transcript, items.size() + errors.size() > 1 || any_folder);
   if (!options.uri.empty() && items.size() == 1) items[0].uri = options.uri;
 
   InterruptHandler::install();
@@ -106,13 +129,15 @@ int run_diarization(RunOptions& options) {
   const int total_items = static_cast<int>(items.size());
   for (int index = 0; index < total_items; ++index) {
     const InputItem& item = items[static_cast<size_t>(index)];
-    const std::string target = writer.target_for(item);
-    if (options.skip_existing && !target.empty() && file_exists(target)) {
-      if (options.verbose) log("diarize: " + item.path + ": skipped, " + target + " exists");
+    if (options.skip_existing && all_outputs_exist(writer, item)) {
+      if (options.verbose) log("diarize: " + item.path + ": skipped, its output exists");
       ++skipped;
       continue;
     }
     try {
+      // Read before the audio, so a bad transcript costs no diarization; in this (LibTorch-free) process.
+      std::optional<Transcript> transcript;
+      if (transcripts.enabled()) transcript = read_transcript_file(transcripts.path_for(item));
       display.start_file(index + 1, total_items, item.path);
       size_t sample_count = 0;
       std::unique_ptr<SharedAudio> audio;
@@ -129,7 +154,7 @@ int run_diarization(RunOptions& options) {
           if (!options.quiet) log("diarize: " + item.path + ": no audio samples; no speakers");
           DiarizeOutcome empty;
           empty.device = "none";
-          writer.write(item, to_file_result(item, 0, std::move(empty), pipeline));
+          write_result(writer, item, to_file_result(item, 0, std::move(empty), pipeline), transcript);
           continue;
         }
         audio = samples.finish();
@@ -140,8 +165,11 @@ int run_diarization(RunOptions& options) {
       FileResult result = to_file_result(item, sample_count, std::move(outcome), pipeline);
       result.timings_s["decode"] = decode_s;
       display.clear();
-      writer.write(item, result);
+      write_result(writer, item, result, transcript);
       if (options.verbose) log(timings_line(item.path, result));
+    } catch (const TranscriptError& e) {
+      log(std::string("diarize: ") + e.what());  // already "<transcript>:<line>: <reason>"
+      ++failed;
     } catch (const InputError& e) {
       log("diarize: " + item.path + ": " + e.what());
       ++failed;

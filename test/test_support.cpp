@@ -48,6 +48,12 @@ std::string make_temp_dir() {
   return buffer.data();
 }
 
+std::string test_source_path(const std::string& relative) {
+  const std::string path = std::string(DIARIZE_TEST_SOURCE_DIR) + "/" + relative;
+  if (!exists(path)) throw std::runtime_error("test file '" + path + "' is missing");
+  return path;
+}
+
 std::string binary_dir() { return std::string(DIARIZE_BINARY_DIR) + "/bin"; }
 
 std::string read_text_file(const std::string& path) {

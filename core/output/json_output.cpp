@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "output/speaker_summary.h"
+
 namespace diarize {
 
 namespace {
@@ -36,9 +38,33 @@ std::vector<SpeakerTurn> parse_segments(const nlohmann::json& segments, const st
   return turns;
 }
 
+nlohmann::ordered_json summary_json(const Diarization& diarization) {
+  const std::vector<SpeakerSummary> summary = summarize_speakers(diarization.labels, diarization.turns);
+  auto j = nlohmann::ordered_json::object();
+  for (size_t k = 0; k < summary.size(); ++k)
+    j[diarization.labels[k]] = {{"speech_s", round_ms(summary[k].speech_s)},
+                                {"share", std::round(summary[k].share * 10000.0) / 10000.0},
+                                {"turns", summary[k].turns},
+                                {"overlap_s", round_ms(summary[k].overlap_s)}};
+  return j;
+}
+
+// Words without times (WhisperX could not align them) keep null times.
+nlohmann::ordered_json words_json(const std::vector<std::string>& labels, const AttributedTranscript& transcript) {
+  auto words = nlohmann::ordered_json::array();
+  for (const AttributedWord& word : transcript.words) {
+    const nlohmann::ordered_json none(nullptr);
+    words.push_back({{"start", word.timed ? nlohmann::ordered_json(round_ms(word.start_s)) : none},
+                     {"end", word.timed ? nlohmann::ordered_json(round_ms(word.end_s)) : none},
+                     {"word", word.text},
+                     {"speaker", speaker_name(labels, word.speaker)}});
+  }
+  return words;
+}
+
 }  // namespace
 
-std::string format_json(const FileResult& result) {
+std::string format_json(const FileResult& result, const AttributedTranscript* transcript) {
   nlohmann::ordered_json j;
   j["schema"] = kJsonSchema;
   j["uri"] = result.uri;
@@ -60,7 +86,11 @@ std::string format_json(const FileResult& result) {
       centroids[result.diarization.labels[k]] = result.diarization.centroids[k];
     j["centroids"] = std::move(centroids);
   }
-  return j.dump();
+  j["summary"] = summary_json(result.diarization);
+  if (transcript) j["words"] = words_json(result.diarization.labels, *transcript);
+  // Transcripts may hold bytes that are not UTF-8 (whisper.cpp splits characters across tokens):
+  // replaced by U+FFFD rather than failing the whole output.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 FileResult parse_json(const std::string& text, bool* has_exclusive_segments) {
