@@ -76,7 +76,8 @@ std::string format_json(const FileResult& result, const AttributedTranscript* tr
   j["device"] = result.device;
   j["fallback"] = result.fallback.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(result.fallback);
   j["embedding"] = result.embedding;
-  j["pipeline"] = result.pipeline;
+  // Unknown only when nothing was diarized (an input without samples before any model was needed).
+  if (!result.pipeline.empty()) j["pipeline"] = result.pipeline;
   auto timings = nlohmann::ordered_json::object();
   for (const auto& [stage, seconds] : result.timings_s) timings[stage] = round_ms(seconds);
   j["timings_s"] = std::move(timings);
