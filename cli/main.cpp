@@ -58,6 +58,11 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& formats) {
   app.add_option("--segmentation", o.segmentation, "Segmentation model file");
   app.add_option("--embedding", o.embedding, "Speaker-embedding model file, or 'builtin'");
   app.add_option("--models", o.models_dir, "Folder to look for models in");
+  app.add_option("--plda", o.plda_dir, "Folder holding the community-1 PLDA (xvec_transform.npz, plda.npz)");
+  app.add_option("--pipeline", o.pipeline,
+                 "community-1 (VBx + PLDA, pyannote 4's default) or 3.1; default: community-1 when an embedding "
+                 "model and a PLDA are found, else 3.1")
+      ->check(CLI::IsMember({"community-1", "3.1"}));
   app.add_option("--device", o.device, "Where the networks run")->check(CLI::IsMember({"auto", "cpu", "cuda", "mps"}));
   app.add_option("--threads", o.engine.threads, "CPU threads for the networks (0 = all cores)")->check(CLI::Range(0, 1024));
   app.add_option("--batch-size", o.engine.batch_size, "Chunks per network batch")->check(CLI::Range(1, 1024));

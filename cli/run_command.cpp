@@ -33,10 +33,13 @@ bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-std::unique_ptr<Diarizer> make_diarizer(const RunOptions& options, const FaultPlan& faults, const LogLine& log) {
+// `pipeline` receives what the JSON "pipeline" field will say.
+std::unique_ptr<Diarizer> make_diarizer(const RunOptions& options, const FaultPlan& faults, const LogLine& log,
+                                        std::string& pipeline) {
   std::vector<std::string> notes;
   bool embedding_not_found = false;
   const EngineConfig engine = resolve_engine_config(options, &notes, &embedding_not_found);
+  pipeline = pipeline_label(engine);
   if (options.verbose)
     for (const std::string& note : notes) log("diarize: " + note);
   // Once per run (one diarizer serves the batch), only for a person at a terminal.
@@ -50,7 +53,8 @@ std::unique_ptr<Diarizer> make_diarizer(const RunOptions& options, const FaultPl
   return std::make_unique<IsolatedDiarizer>(std::move(config), log);
 }
 
-FileResult to_file_result(const InputItem& item, size_t sample_count, DiarizeOutcome&& outcome) {
+FileResult to_file_result(const InputItem& item, size_t sample_count, DiarizeOutcome&& outcome,
+                          const std::string& pipeline) {
   FileResult result;
   result.uri = item.uri;
   result.file = item.path;
@@ -59,6 +63,7 @@ FileResult to_file_result(const InputItem& item, size_t sample_count, DiarizeOut
   result.device = outcome.device;
   result.fallback = outcome.fallback;
   result.embedding = outcome.result.embedding;
+  result.pipeline = pipeline;
   result.timings_s = outcome.result.timings_s;
   return result;
 }
@@ -120,6 +125,7 @@ int run_diarization(RunOptions& options) {
 
   // Created on the first input that needs it: a batch that is all skipped starts no child.
   std::unique_ptr<Diarizer> diarizer;
+  std::string pipeline;  // known once the diarizer exists (an empty input needs none)
   const int total_items = static_cast<int>(items.size());
   for (int index = 0; index < total_items; ++index) {
     const InputItem& item = items[static_cast<size_t>(index)];
@@ -148,15 +154,15 @@ int run_diarization(RunOptions& options) {
           if (!options.quiet) log("diarize: " + item.path + ": no audio samples; no speakers");
           DiarizeOutcome empty;
           empty.device = "none";
-          write_result(writer, item, to_file_result(item, 0, std::move(empty)), transcript);
+          write_result(writer, item, to_file_result(item, 0, std::move(empty), pipeline), transcript);
           continue;
         }
         audio = samples.finish();
       }
-      if (!diarizer) diarizer = make_diarizer(options, faults, log);
+      if (!diarizer) diarizer = make_diarizer(options, faults, log, pipeline);
       DiarizeOutcome outcome = diarizer->diarize(item.path, index + 1, *audio, options.job,
                                                  [&display](const ProgressEvent& event) { display.update(event); });
-      FileResult result = to_file_result(item, sample_count, std::move(outcome));
+      FileResult result = to_file_result(item, sample_count, std::move(outcome), pipeline);
       result.timings_s["decode"] = decode_s;
       display.clear();
       write_result(writer, item, result, transcript);

@@ -1,5 +1,5 @@
-// The neural engine: loads the models once, then diarizes file after file with pyannote 3.1
-// semantics (segmentation -> embeddings -> clustering -> reconstruction).
+// The neural engine: loads the models once, then diarizes file after file with pyannote 3.1 or
+// community-1 semantics (segmentation -> embeddings -> clustering -> reconstruction).
 #pragma once
 
 #include <c10/core/Device.h>
@@ -9,6 +9,7 @@
 #include "engine/engine_api.h"
 #include "nets/pyannet.h"
 #include "nets/resnet34.h"
+#include "pipeline/plda_transform.h"
 
 namespace diarize {
 
@@ -28,6 +29,7 @@ class PipelineEngine : public Engine {
   PyanNet segmentation_{nullptr};
   std::optional<WeSpeakerResNet34> embedding_;  // none: the built-in embedding
   std::string embedding_description_;
+  std::optional<PldaTransform> plda_;  // community-1 only
 };
 
 }  // namespace diarize

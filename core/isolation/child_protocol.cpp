@@ -90,7 +90,10 @@ std::string encode(const InitMessage& m) {
               {"device", c.device},
               {"threads", c.threads},
               {"batch_size", c.batch_size},
-              {"mode", network_mode_name(c.mode)}}
+              {"mode", network_mode_name(c.mode)},
+              {"pipeline", pipeline_kind_name(c.pipeline)},
+              {"plda_transform_path", c.plda_transform_path},
+              {"plda_path", c.plda_path}}
       .dump();
 }
 
@@ -107,6 +110,12 @@ InitMessage decode_init(const std::string& payload) {
     if (mode == "exact") m.config.mode = NetworkMode::kExact;
     else if (mode == "fast") m.config.mode = NetworkMode::kFast;
     else throw ProtocolError("unknown network mode '" + mode + "'");
+    const std::string pipeline = j.at("pipeline").get<std::string>();
+    if (pipeline == "3.1") m.config.pipeline = PipelineKind::kPyannote31;
+    else if (pipeline == "community-1") m.config.pipeline = PipelineKind::kCommunity1;
+    else throw ProtocolError("unknown pipeline '" + pipeline + "'");
+    m.config.plda_transform_path = j.at("plda_transform_path").get<std::string>();
+    m.config.plda_path = j.at("plda_path").get<std::string>();
     return m;
   });
 }

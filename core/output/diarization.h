@@ -32,6 +32,7 @@ struct FileResult {
   std::string device;     // device that produced the result ("cpu", "cuda", ...)
   std::string fallback;   // why an accelerator attempt was abandoned, empty if none
   std::string embedding;  // embedding used ("builtin", or the model's description)
+  std::string pipeline;   // "community-1", "3.1" or "builtin" (pipeline_label)
   std::map<std::string, double> timings_s;  // stage -> seconds
 };
 

@@ -3,16 +3,30 @@
 
 #include <algorithm>
 
+#include "formats/numpy_file.h"
 #include "formats/onnx_model.h"
+#include "formats/plda_file.h"
 #include "formats/pytorch_checkpoint.h"
 #include "formats/safetensors.h"
 
 namespace diarize {
 
-const char* role_name(ModelRole role) { return role == ModelRole::kSegmentation ? "segmentation" : "embedding"; }
+const char* role_name(ModelRole role) {
+  switch (role) {
+    case ModelRole::kSegmentation: return "segmentation";
+    case ModelRole::kEmbedding: return "embedding";
+    case ModelRole::kPlda: return "plda";
+  }
+  return "?";
+}
 
 std::string role_with_article(ModelRole role) {
-  return role == ModelRole::kSegmentation ? "a segmentation model" : "an embedding model";
+  switch (role) {
+    case ModelRole::kSegmentation: return "a segmentation model";
+    case ModelRole::kEmbedding: return "an embedding model";
+    case ModelRole::kPlda: return "a PLDA file";
+  }
+  return "?";
 }
 
 const char* format_name(ModelFormat format) {
@@ -21,6 +35,7 @@ const char* format_name(ModelFormat format) {
     case ModelFormat::kOnnxFp32: return "ONNX fp32";
     case ModelFormat::kOnnxInt8: return "ONNX int8";
     case ModelFormat::kPytorchCheckpoint: return "PyTorch checkpoint";
+    case ModelFormat::kNumpyZip: return "NumPy npz";
   }
   return "?";
 }
@@ -117,12 +132,25 @@ ModelDescription describe_onnx(const OnnxModel& model, const std::string& path) 
   return d;
 }
 
+ModelDescription describe_npz(const std::vector<TensorData>& arrays, const std::string& path) {
+  ModelDescription d;
+  d.path = path;
+  d.role = ModelRole::kPlda;
+  d.format = ModelFormat::kNumpyZip;
+  const PldaPart part = check_plda_part(arrays, path);
+  d.architecture = part == PldaPart::kTransform ? "PLDA x-vector transform (xvec_transform.npz, 256 -> 128)"
+                                                : "PLDA model (plda.npz, 128-d)";
+  count_tensors(arrays, d);
+  return d;
+}
+
 ModelContainer sniff_model_container(const std::vector<uint8_t>& bytes, const std::string& path) {
   if (looks_like_safetensors(bytes)) return ModelContainer::kSafetensors;
+  if (looks_like_npz(bytes)) return ModelContainer::kNumpyZip;
   if (looks_like_zip(bytes)) return ModelContainer::kPytorchZip;
   // ONNX has no magic number: a ModelProto starts with field 1 (ir_version, varint) = byte 0x08.
   if (!bytes.empty() && bytes[0] == 0x08) return ModelContainer::kOnnx;
-  throw FormatError(path + ": not a model file diarize knows (expected safetensors, ONNX or a PyTorch checkpoint)");
+  throw FormatError(path + ": not a model file diarize knows (expected safetensors, ONNX, a PyTorch checkpoint or a PLDA .npz)");
 }
 
 ModelDescription recognise_model(const std::string& path) {
@@ -136,6 +164,8 @@ ModelDescription recognise_model(const std::string& path) {
       const PyTorchCheckpoint file = parse_pytorch_checkpoint(bytes.data(), bytes.size(), path);
       return describe_state_dict(file.tensors, file.metadata, ModelFormat::kPytorchCheckpoint, path);
     }
+    case ModelContainer::kNumpyZip:
+      return describe_npz(parse_npz(bytes.data(), bytes.size(), path), path);
     case ModelContainer::kOnnx:
       break;
   }

@@ -25,6 +25,8 @@ ModelStateDict read_model_state_dict(const std::string& path) {
       result.tensors = std::move(file.tensors);
       break;
     }
+    case ModelContainer::kNumpyZip:
+      throw FormatError(path + ": a PLDA .npz file, not a network's weights");
     case ModelContainer::kOnnx: {
       const OnnxModel model = parse_onnx(bytes.data(), bytes.size(), path);
       result.description = describe_onnx(model, path);

@@ -1,10 +1,12 @@
 // `diarize models info / convert` through the real binary, and model discovery's choices.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 #include "audio_fixtures.h"
 #include "formats/safetensors.h"
+#include "formats/zip_archive.h"
 #include "models/checkpoint_writer.h"
 #include "test_support.h"
 
@@ -32,6 +34,8 @@ TEST_CASE("models info recognises each format by content", "[cli][models]") {
       {"reference/segmentation_weights.safetensors", "segmentation", "safetensors"},
       {"reference/wespeaker_resnet34_random.safetensors", "embedding", "safetensors"},
       {"reference/wespeaker_resnet34_random.onnx", "embedding", "ONNX fp32"},
+      {"models/plda/xvec_transform.npz", "plda", "NumPy npz"},
+      {"models/plda/plda.npz", "plda", "NumPy npz"},
   };
   for (const Case& c : cases) {
     const auto r = test::run_command(diarize_cmd() + " models info '" + test::shared_path(c.file) + "'");
@@ -43,6 +47,28 @@ TEST_CASE("models info recognises each format by content", "[cli][models]") {
   const auto bad = test::run_command(diarize_cmd() + " models info '" + test::shared_path("data/pyannote_sample/sample.wav") + "'");
   CHECK(bad.exit_code == 3);
   CHECK_THAT(bad.err, Catch::Contains("not a model file diarize knows"));
+}
+
+TEST_CASE("a malformed PLDA file is one line and exit 3", "[cli][models][npz]") {
+  // The shared plda.npz with one psi value made negative (the archive is stored, so the bytes are
+  // patched in place and the CRC fixed up by rewriting the zip).
+  const std::string dir = test::make_temp_dir();
+  const std::vector<uint8_t> original = read_binary_file(test::shared_path("models/plda/plda.npz"));
+  const ZipArchive zip(original.data(), original.size(), "plda.npz");
+  std::vector<test::ZipRecord> records;
+  for (const ZipEntry& e : zip.entries()) {
+    const ByteView v = zip.read(e);
+    test::ZipRecord r;
+    r.name = e.name;
+    r.bytes.assign(v.data, v.data + v.size);
+    if (e.name == "psi.npy") r.bytes[r.bytes.size() - 1] |= 0x80;  // sign bit of the last float64
+    records.push_back(std::move(r));
+  }
+  write_bytes(dir + "/plda.npz", test::write_zip(records));
+  const auto r = test::run_command(diarize_cmd() + " models info '" + dir + "/plda.npz'");
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.err, Catch::Contains("psi[127]"));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
 
 TEST_CASE("a pyannote-style PyTorch checkpoint is recognised and converts bit for bit", "[cli][models]") {

@@ -94,7 +94,13 @@ TEST_CASE("Other messages round-trip", "[isolation][protocol]") {
   init.config.threads = 4;
   init.config.batch_size = 8;
   init.config.mode = NetworkMode::kFast;
+  init.config.pipeline = PipelineKind::kCommunity1;
+  init.config.plda_transform_path = "/m/plda/xvec_transform.npz";
+  init.config.plda_path = "/m/plda/plda.npz";
   const InitMessage i = decode_init(encode(init));
+  CHECK(i.config.pipeline == PipelineKind::kCommunity1);
+  CHECK(i.config.plda_transform_path == "/m/plda/xvec_transform.npz");
+  CHECK(i.config.plda_path == "/m/plda/plda.npz");
   CHECK(i.config.segmentation_path == "/m/seg.safetensors");
   CHECK(i.config.embedding_path.empty());
   CHECK(i.config.device == "auto");
@@ -135,9 +141,13 @@ TEST_CASE("Malformed payloads are protocol errors", "[isolation][protocol]") {
                   ProtocolError);
   CHECK_THROWS_AS(decode_ready(R"({"device":"","available_devices":"cpu"})"), ProtocolError);
   const std::string init = R"({"segmentation_path":"s","embedding_path":"","device":"cpu","threads":0,"batch_size":1)";
-  CHECK_NOTHROW(decode_init(init + R"(,"mode":"fast"})"));
-  CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fastest"})"), ProtocolError);
-  CHECK_THROWS_AS(decode_init(init + "}"), ProtocolError);  // an older parent that does not send it
+  const std::string pipeline = R"(,"pipeline":"3.1","plda_transform_path":"","plda_path":"")";
+  CHECK_NOTHROW(decode_init(init + R"(,"mode":"fast")" + pipeline + "}"));
+  CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fastest")" + pipeline + "}"), ProtocolError);
+  CHECK_THROWS_AS(decode_init(init + pipeline + "}"), ProtocolError);  // an older parent that does not send it
+  CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fast"})"), ProtocolError);  // nor the pipeline
+  CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fast","pipeline":"4.0","plda_transform_path":"","plda_path":""})"),
+                  ProtocolError);
 }
 
 TEST_CASE("Frames cross a socket, with the audio memfd riding on JOB", "[isolation][protocol]") {
