@@ -45,6 +45,15 @@ std::string name_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// Makes a rename in `dir` durable. Best effort: some file systems refuse fsync on a folder, and the
+// output is complete either way.
+void sync_directory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
 }  // namespace
 
 void make_directories(const std::string& path) {
@@ -62,7 +71,7 @@ void make_directories(const std::string& path) {
 std::string create_temp_file_beside(const std::string& target, int* fd_out) {
   const std::string dir = parent_of(target);
   make_directories(dir);
-  std::string pattern = dir + "/." + name_of(target) + ".diarize-tmp-XXXXXX";
+  std::string pattern = dir + "/." + name_of(target) + kTempFileMarker + "XXXXXX";
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   const int fd = ::mkstemp(buffer.data());
@@ -101,6 +110,9 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     }
     written += static_cast<size_t>(n);
   }
+  // The data reaches the disk before the rename publishes it: after a power cut the target is the
+  // old file or the new one, never an empty or partial one.
+  if (error == 0 && ::fsync(fd) != 0) error = errno;
   if (::close(fd) != 0 && error == 0) error = errno;
   if (error == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) error = errno;
   if (error != 0) {
@@ -109,6 +121,7 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     throw std::runtime_error(path + ": cannot write: " + std::strerror(error));
   }
   release_temp_file(tmp);
+  sync_directory(parent_of(path));
 }
 
 }  // namespace diarize

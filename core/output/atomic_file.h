@@ -6,6 +6,9 @@
 
 namespace diarize {
 
+// In the name of every temporary output file: ".<name>.diarize-tmp-XXXXXX".
+inline constexpr const char* kTempFileMarker = ".diarize-tmp-";
+
 // Writes `content` to `path` atomically, creating parent folders as needed. Throws
 // std::runtime_error "<path>: <reason>" on failure (and leaves nothing behind).
 void write_file_atomically(const std::string& path, const std::string& content);
