@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -96,32 +97,74 @@ void remove_registered_temp_files() noexcept {
     if (g_temp_used[i].load()) ::unlink(g_temp_paths[i]);
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
-  int fd = -1;
-  const std::string tmp = create_temp_file_beside(path, &fd);
+namespace {
+
+// Follows `path` through symlinks (the links themselves stay) to the file that is really written,
+// which may not exist yet. Relative link targets are relative to the link's folder.
+std::string resolve_symlinks(const std::string& path) {
+  std::string current = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(current.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return current;
+    std::vector<char> link(static_cast<size_t>(st.st_size > 0 ? st.st_size : PATH_MAX) + 1);
+    const ssize_t n = ::readlink(current.c_str(), link.data(), link.size() - 1);
+    if (n < 0) throw std::runtime_error(path + ": cannot read the symbolic link: " + std::strerror(errno));
+    const std::string target(link.data(), static_cast<size_t>(n));
+    current = target.empty() || target[0] == '/' ? target : parent_of(current) + "/" + target;
+  }
+  throw std::runtime_error(path + ": " + std::strerror(ELOOP));
+}
+
+// Writes all of `content` to `fd`; returns 0 or the errno of the failure.
+int write_all(int fd, const std::string& content) {
   size_t written = 0;
-  int error = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      error = errno;
-      break;
+      return errno;
     }
     written += static_cast<size_t>(n);
   }
+  return 0;
+}
+
+// A character device, FIFO or block device given as the output: the user wants the bytes sent
+// there (as with the shell's `>`), not the node replaced by a regular file. Nothing to make atomic.
+void write_into_special_file(const std::string& path, const std::string& shown, const std::string& content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) throw std::runtime_error(shown + ": cannot write: " + std::strerror(errno));
+  int error = write_all(fd, content);
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0) throw std::runtime_error(shown + ": cannot write: " + std::strerror(error));
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string target = resolve_symlinks(path);
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) throw std::runtime_error(path + ": is a directory");
+    if (S_ISSOCK(st.st_mode)) throw std::runtime_error(path + ": is a socket");
+    write_into_special_file(target, path, content);
+    return;
+  }
+  int fd = -1;
+  const std::string tmp = create_temp_file_beside(target, &fd);
+  int error = write_all(fd, content);
   // The data reaches the disk before the rename publishes it: after a power cut the target is the
   // old file or the new one, never an empty or partial one.
   if (error == 0 && ::fsync(fd) != 0) error = errno;
   if (::close(fd) != 0 && error == 0) error = errno;
-  if (error == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) error = errno;
+  if (error == 0 && std::rename(tmp.c_str(), target.c_str()) != 0) error = errno;
   if (error != 0) {
     ::unlink(tmp.c_str());
     release_temp_file(tmp);
     throw std::runtime_error(path + ": cannot write: " + std::strerror(error));
   }
   release_temp_file(tmp);
-  sync_directory(parent_of(path));
+  sync_directory(parent_of(target));
 }
 
 }  // namespace diarize

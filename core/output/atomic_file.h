@@ -9,8 +9,11 @@ namespace diarize {
 // In the name of every temporary output file: ".<name>.diarize-tmp-XXXXXX".
 inline constexpr const char* kTempFileMarker = ".diarize-tmp-";
 
-// Writes `content` to `path` atomically, creating parent folders as needed. Throws
-// std::runtime_error "<path>: <reason>" on failure (and leaves nothing behind).
+// Writes `content` to `path` atomically (temporary file in the same folder, fsync, rename, fsync
+// of the folder), creating parent folders as needed. A symlink is written through: its final
+// target is replaced atomically in the target's folder and the link stays. A target that exists
+// and is a character device, FIFO or block device is written straight into, never replaced.
+// Throws std::runtime_error "<path>: <reason>" on failure (and leaves nothing behind).
 void write_file_atomically(const std::string& path, const std::string& content);
 
 // Creates a unique temporary file beside `target` (mode 0644 after umask), registers it for
