@@ -28,6 +28,28 @@ OutputWriter::OutputWriter(const RunOptions& options, size_t input_count, bool a
   } else if (input_count > 1 || any_folder_input) {
     throw UsageError("-o " + options.output + ": several inputs need an output folder (an existing folder, or a path ending in '/')");
   }
+  // Found now, not after the work: a file where a folder should be, a folder that cannot be
+  // written, a name too long.
+  try {
+    if (to_folder_)
+      check_folder_writable(options.output);
+    else
+      check_file_writable(options.output);
+  } catch (const std::runtime_error& e) {
+    throw UsageError("-o " + options.output + ": " + e.what());
+  }
+}
+
+void OutputWriter::check_names(const std::vector<InputItem>& items) const {
+  if (!to_folder_) return;
+  for (const InputItem& item : items) {
+    const std::string target = target_for(item);
+    const size_t slash = target.find_last_of('/');
+    const std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
+    if (name.size() > kMaxNameBytes)
+      throw UsageError("-o " + options_.output + ": the output name for " + item.path + " would be longer than " +
+                       std::to_string(kMaxNameBytes) + " bytes");
+  }
 }
 
 std::string OutputWriter::target_for(const InputItem& item) const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "output/diarization.h"
 #include "output/input_discovery.h"
@@ -12,8 +13,12 @@ namespace diarize {
 
 class OutputWriter {
  public:
-  // Throws UsageError for -o FILE with several inputs.
+  // Throws UsageError for -o FILE with several inputs, and for an output that cannot be written
+  // (checked before any work: output/atomic_file.h).
   OutputWriter(const RunOptions& options, size_t input_count, bool any_folder_input);
+
+  // UsageError when an output name in the folder would be too long for the file system.
+  void check_names(const std::vector<InputItem>& items) const;
 
   // The output file for `item`, or "" for stdout.
   std::string target_for(const InputItem& item) const;

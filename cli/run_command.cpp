@@ -82,6 +82,7 @@ int run_diarization(RunOptions& options) {
   const bool any_folder =
       std::any_of(items.begin(), items.end(), [](const InputItem& item) { return item.from_folder; });
   const OutputWriter writer(options, items.size() + errors.size(), any_folder);
+  writer.check_names(items);
   if (!options.uri.empty() && items.size() == 1) items[0].uri = options.uri;
 
   InterruptHandler::install();

@@ -72,7 +72,9 @@ void make_directories(const std::string& path) {
 std::string create_temp_file_beside(const std::string& target, int* fd_out) {
   const std::string dir = parent_of(target);
   make_directories(dir);
-  std::string pattern = dir + "/." + name_of(target) + kTempFileMarker + "XXXXXX";
+  // Any name the target may have must leave room for the dot, the marker and mkstemp's 6 letters.
+  const std::string name = name_of(target).substr(0, kMaxNameBytes - 1 - std::strlen(kTempFileMarker) - 6);
+  std::string pattern = dir + "/." + name + kTempFileMarker + "XXXXXX";
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   const int fd = ::mkstemp(buffer.data());
@@ -139,7 +141,48 @@ void write_into_special_file(const std::string& path, const std::string& shown, 
   if (error != 0) throw std::runtime_error(shown + ": cannot write: " + std::strerror(error));
 }
 
+// The deepest folder on the way to `folder` that exists (`folder` itself if it does).
+std::string deepest_existing(const std::string& folder) {
+  std::string current = folder.empty() ? "." : folder;
+  while (true) {
+    struct stat st {};
+    if (::stat(current.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) throw std::runtime_error(current + " is not a folder");
+      return current;
+    }
+    if (errno != ENOENT && errno != ENOTDIR) throw std::runtime_error(current + ": " + std::strerror(errno));
+    const std::string parent = parent_of(current);
+    if (parent == current) throw std::runtime_error(current + ": " + std::strerror(errno));
+    current = parent;
+  }
+}
+
 }  // namespace
+
+void check_folder_writable(const std::string& folder) {
+  const std::string existing = deepest_existing(folder);
+  // Asking the kernel is the only reliable answer (permissions, ACLs, read-only mounts, root).
+  const std::string probe = existing + "/." + kTempFileMarker + "probe-XXXXXX";
+  std::vector<char> buffer(probe.begin(), probe.end());
+  buffer.push_back('\0');
+  const int fd = ::mkstemp(buffer.data());
+  if (fd < 0) throw std::runtime_error("cannot create files in " + existing + ": " + std::strerror(errno));
+  ::close(fd);
+  ::unlink(buffer.data());
+}
+
+void check_file_writable(const std::string& path) {
+  const std::string target = resolve_symlinks(path);
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) throw std::runtime_error(path + " is a folder");
+    if (S_ISSOCK(st.st_mode)) throw std::runtime_error(path + " is a socket");
+    return;  // a device or FIFO is written straight into when the output is ready
+  }
+  if (name_of(target).size() > kMaxNameBytes)
+    throw std::runtime_error("the file name is longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  check_folder_writable(parent_of(target));
+}
 
 void write_file_atomically(const std::string& path, const std::string& content) {
   const std::string target = resolve_symlinks(path);

@@ -132,3 +132,46 @@ TEST_CASE("-o naming a device, a FIFO or a symlink writes into it instead of rep
   }
   require_no_process_left();
 }
+
+TEST_CASE("Output problems are usage errors found before the first input", "[cli][output][output-checks]") {
+  const std::string dir = real_path(make_temp_dir());
+  const std::string input = dir + "/talk.wav";
+  write_tone_bursts(input, 3);
+  { std::ofstream(dir + "/afile") << "a file, not a folder\n"; }
+  const auto expect_usage_error = [&](const std::string& prefix, const std::string& arguments, const std::string& reason) {
+    const CommandResult r = run_command(prefix + test_engine_command("", arguments));
+    INFO(arguments << " -> " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(count_lines_containing(r.err, "diarize: ") == 1);
+    CHECK(count_lines_containing(r.err, reason) == 1);
+    CHECK(r.out.empty());
+  };
+  SECTION("a file where the output folder should be") {
+    expect_usage_error("", "-o '" + dir + "/afile/' '" + input + "'", "afile is not a folder");
+    expect_usage_error("", "-o '" + dir + "/afile/sub/x.rttm' '" + input + "'", "afile is not a folder");
+  }
+  SECTION("a folder nobody may write in") {
+    // Root writes anywhere: the check then runs as nobody, as a user would meet it.
+    REQUIRE(::chmod(dir.c_str(), 0755) == 0);
+    REQUIRE(::chmod(input.c_str(), 0644) == 0);
+    REQUIRE(::mkdir((dir + "/locked").c_str(), 0555) == 0);
+    const std::string as_user = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+    expect_usage_error(as_user, "-o '" + dir + "/locked/out/' '" + input + "'", "Permission denied");
+    expect_usage_error(as_user, "-o '" + dir + "/locked/x.rttm' '" + input + "'", "Permission denied");
+  }
+  SECTION("an output name longer than the file system takes") {
+    expect_usage_error("", "-o '" + dir + "/" + std::string(256, 'n') + ".rttm' '" + input + "'", "longer than 255 bytes");
+    const std::string long_input = dir + "/" + std::string(251, 'w') + ".wav";  // 255 bytes; its .json would be 256
+    write_tone_bursts(long_input, 3);
+    expect_usage_error("", "-f json -o '" + dir + "/out/' '" + long_input + "'", "longer than 255 bytes");
+  }
+  SECTION("a name that fits, though not with a long temporary suffix, is written") {
+    const std::string target = dir + "/" + std::string(250, 'n') + ".rttm";
+    const CommandResult r = run_test_engine("", "-o '" + target + "' '" + input + "'");
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(path_exists(target));
+  }
+  require_no_temp_files(dir);
+  require_no_process_left();
+}
