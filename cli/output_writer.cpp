@@ -1,64 +1,58 @@
-// Output routing: stdout, one file, or a folder mirroring the inputs.
+// Output routing: stdout, one file, or a folder of outputs named by output/output_naming.h.
 #include "output_writer.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "errors.h"
 #include "output/atomic_file.h"
 #include "output/json_output.h"
+#include "output/output_naming.h"
 #include "output/rttm.h"
 
 namespace diarize {
 
 namespace {
+
 bool is_directory(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
+
+std::string name_of(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 }  // namespace
 
-OutputWriter::OutputWriter(const RunOptions& options, size_t input_count, bool any_folder_input) : options_(options) {
+OutputWriter::OutputWriter(const RunOptions& options, const std::vector<InputItem>& items, size_t input_count)
+    : options_(options), targets_(items.size()) {
   if (options.output.empty() || options.output == "-") return;
-  const bool looks_like_folder = options.output.back() == '/' || is_directory(options.output);
-  if (looks_like_folder) {
-    to_folder_ = true;
-  } else if (input_count > 1 || any_folder_input) {
+  const bool any_folder_input = std::any_of(items.begin(), items.end(), [](const InputItem& item) { return item.from_folder; });
+  const bool to_folder = options.output.back() == '/' || is_directory(options.output);
+  if (!to_folder && (input_count > 1 || any_folder_input))
     throw UsageError("-o " + options.output + ": several inputs need an output folder (an existing folder, or a path ending in '/')");
-  }
-  // Found now, not after the work: a file where a folder should be, a folder that cannot be
-  // written, a name too long.
   try {
-    if (to_folder_)
+    if (to_folder) {
+      targets_ = output_paths_in_folder(items, options.output, options.format == OutputFormat::kJson ? "json" : "rttm");
+      for (size_t i = 0; i < items.size(); ++i)
+        if (name_of(targets_[i]).size() > kMaxNameBytes)
+          throw UsageError("the output name for " + items[i].path + " would be longer than " +
+                           std::to_string(kMaxNameBytes) + " bytes");
       check_folder_writable(options.output);
-    else
+    } else {
+      std::fill(targets_.begin(), targets_.end(), options.output);
       check_file_writable(options.output);
+    }
   } catch (const std::runtime_error& e) {
+    // Found now, not after the work: two inputs for one output, a file where a folder should be,
+    // a folder that cannot be written, a name too long.
     throw UsageError("-o " + options.output + ": " + e.what());
   }
-}
-
-void OutputWriter::check_names(const std::vector<InputItem>& items) const {
-  if (!to_folder_) return;
-  for (const InputItem& item : items) {
-    const std::string target = target_for(item);
-    const size_t slash = target.find_last_of('/');
-    const std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
-    if (name.size() > kMaxNameBytes)
-      throw UsageError("-o " + options_.output + ": the output name for " + item.path + " would be longer than " +
-                       std::to_string(kMaxNameBytes) + " bytes");
-  }
-}
-
-std::string OutputWriter::target_for(const InputItem& item) const {
-  if (options_.output.empty() || options_.output == "-") return "";
-  if (!to_folder_) return options_.output;
-  std::string folder = options_.output;
-  while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
-  const char* extension = options_.format == OutputFormat::kJson ? ".json" : ".rttm";
-  return folder + "/" + item.relative_stem + extension;
 }
 
 std::string OutputWriter::format(const FileResult& result) const {
@@ -66,15 +60,15 @@ std::string OutputWriter::format(const FileResult& result) const {
   return format_rttm(result.uri, result.diarization);
 }
 
-void OutputWriter::write(const InputItem& item, const FileResult& result) const {
+void OutputWriter::write(size_t index, const FileResult& result) const {
   const std::string text = format(result);
-  const std::string target = target_for(item);
-  if (target.empty()) {
+  const std::string& path = target(index);
+  if (path.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return;
   }
-  write_file_atomically(target, text);
+  write_file_atomically(path, text);
 }
 
 }  // namespace diarize

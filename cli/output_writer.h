@@ -1,5 +1,5 @@
 // Where each input's result goes: stdout (RTTM one file after the other, or JSON Lines), one
-// file, or one file per input in a folder that mirrors the inputs' relative paths.
+// file, or one file per input in a folder (names: output/output_naming.h).
 #pragma once
 
 #include <string>
@@ -13,23 +13,21 @@ namespace diarize {
 
 class OutputWriter {
  public:
-  // Throws UsageError for -o FILE with several inputs, and for an output that cannot be written
-  // (checked before any work: output/atomic_file.h).
-  OutputWriter(const RunOptions& options, size_t input_count, bool any_folder_input);
+  // Names every output and checks them before any work. Throws UsageError for -o FILE with
+  // several inputs (`input_count` counts those that already failed too), two inputs that would
+  // share an output, and an output that cannot be written (output/atomic_file.h).
+  OutputWriter(const RunOptions& options, const std::vector<InputItem>& items, size_t input_count);
 
-  // UsageError when an output name in the folder would be too long for the file system.
-  void check_names(const std::vector<InputItem>& items) const;
-
-  // The output file for `item`, or "" for stdout.
-  std::string target_for(const InputItem& item) const;
-  // Writes the formatted result; files are written atomically.
-  void write(const InputItem& item, const FileResult& result) const;
+  // The output file for items[index], or "" for stdout.
+  const std::string& target(size_t index) const { return targets_[index]; }
+  // Writes the formatted result of items[index]; files are written atomically.
+  void write(size_t index, const FileResult& result) const;
 
   std::string format(const FileResult& result) const;
 
  private:
   const RunOptions& options_;
-  bool to_folder_ = false;
+  std::vector<std::string> targets_;
 };
 
 }  // namespace diarize

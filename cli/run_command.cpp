@@ -79,10 +79,7 @@ int run_diarization(RunOptions& options) {
 
   std::vector<std::string> errors;
   std::vector<InputItem> items = expand_inputs(options.inputs, errors);
-  const bool any_folder =
-      std::any_of(items.begin(), items.end(), [](const InputItem& item) { return item.from_folder; });
-  const OutputWriter writer(options, items.size() + errors.size(), any_folder);
-  writer.check_names(items);
+  const OutputWriter writer(options, items, items.size() + errors.size());
   if (!options.uri.empty() && items.size() == 1) items[0].uri = options.uri;
 
   InterruptHandler::install();
@@ -98,7 +95,7 @@ int run_diarization(RunOptions& options) {
   const int total_items = static_cast<int>(items.size());
   for (int index = 0; index < total_items; ++index) {
     const InputItem& item = items[static_cast<size_t>(index)];
-    const std::string target = writer.target_for(item);
+    const std::string& target = writer.target(static_cast<size_t>(index));
     if (options.skip_existing && !target.empty() && file_exists(target)) {
       if (options.verbose) log("diarize: " + item.path + ": skipped, " + target + " exists");
       ++skipped;
@@ -121,7 +118,7 @@ int run_diarization(RunOptions& options) {
           if (!options.quiet) log("diarize: " + item.path + ": no audio samples; no speakers");
           DiarizeOutcome empty;
           empty.device = "none";
-          writer.write(item, to_file_result(item, 0, std::move(empty)));
+          writer.write(static_cast<size_t>(index), to_file_result(item, 0, std::move(empty)));
           continue;
         }
         audio = samples.finish();
@@ -132,7 +129,7 @@ int run_diarization(RunOptions& options) {
       FileResult result = to_file_result(item, sample_count, std::move(outcome));
       result.timings_s["decode"] = decode_s;
       display.clear();
-      writer.write(item, result);
+      writer.write(static_cast<size_t>(index), result);
       if (options.verbose) log(timings_line(item.path, result));
     } catch (const InputError& e) {
       log("diarize: " + item.path + ": " + e.what());

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <tuple>
 
+#include "output/output_naming.h"
+
 namespace diarize {
 
 std::string speaker_label(int k) {
@@ -14,13 +16,7 @@ std::string speaker_label(int k) {
 }
 
 std::string uri_for_path(const std::string& path) {
-  if (path == "-") return "stdin";
-  std::string name = path;
-  while (name.size() > 1 && name.back() == '/') name.pop_back();
-  const size_t slash = name.find_last_of('/');
-  if (slash != std::string::npos) name = name.substr(slash + 1);
-  const size_t dot = name.find_last_of('.');
-  if (dot != std::string::npos && dot > 0) name = name.substr(0, dot);
+  std::string name = file_stem(path);
   std::replace(name.begin(), name.end(), ' ', '_');
   return name.empty() ? "audio" : name;
 }

@@ -375,13 +375,16 @@ TEST_CASE("Real engine: a crash or a hang on attempt 1 still gives the clean res
   }
   SECTION("both attempts fail for input 2 of 3: one line, exit 1, the others succeed") {
     const std::string other = speech_excerpt(dir, "other.wav", 11.0);
+    // The same audio under another name: two inputs may not share an output file.
+    const std::string again = speech_excerpt(dir, "speech-again.wav", 12.0);
     const CommandResult r =
         run_command(real_diarize("DIARIZE_FAULT=segv@1:2,segv@2:2", "-o '" + dir + "/out/' '" + speech + "' '" +
-                                                                         other + "' '" + speech + "'"));
+                                                                         other + "' '" + again + "'"));
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK(count_lines_containing(r.err, "diarize: " + other + ": ") >= 1);
     CHECK(read_text_file(dir + "/out/speech.rttm") == clean.out);
+    CHECK(path_exists(dir + "/out/speech-again.rttm"));
     CHECK_FALSE(path_exists(dir + "/out/other.rttm"));
   }
   require_no_process_left();

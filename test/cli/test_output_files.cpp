@@ -175,3 +175,30 @@ TEST_CASE("Output problems are usage errors found before the first input", "[cli
   require_no_temp_files(dir);
   require_no_process_left();
 }
+
+TEST_CASE("Inputs that would share an output file stop the run before any work", "[cli][output][output-naming]") {
+  const std::string dir = real_path(make_temp_dir());
+  for (const char* sub : {"/a", "/b", "/c"}) REQUIRE(::mkdir((dir + sub).c_str(), 0755) == 0);
+  write_tone_bursts(dir + "/a/x.wav", 1);
+  write_tone_bursts(dir + "/b/x.wav", 2);
+  write_tone_bursts(dir + "/c/y.wav", 3);
+  write_tone_bursts(dir + "/c/y.flac.wav", 4);
+  REQUIRE(::rename((dir + "/c/y.flac.wav").c_str(), (dir + "/c/y.flac").c_str()) == 0);  // WAV bytes, FLAC name
+  const auto expect_collision = [&](const std::string& inputs, const std::string& first, const std::string& second,
+                                    const std::string& output) {
+    const CommandResult r = run_test_engine("", "-o '" + dir + "/out/' " + inputs);
+    INFO(inputs << " -> " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "diarize: -o " + dir + "/out/: " + first + " and " + second + " would both be written to " + dir +
+                       "/out/" + output + " (output names: docs/cli.md)\n");
+    CHECK_FALSE(path_exists(dir + "/out"));
+  };
+  expect_collision("'" + dir + "/a/x.wav' '" + dir + "/b/x.wav'", dir + "/a/x.wav", dir + "/b/x.wav", "x.rttm");
+  expect_collision("'" + dir + "/c'", dir + "/c/y.flac", dir + "/c/y.wav", "y.rttm");
+  // Names that differ get one output each.
+  const CommandResult r = run_test_engine("", "-o '" + dir + "/out/' '" + dir + "/a/x.wav' '" + dir + "/c/y.wav'");
+  CHECK(r.exit_code == 0);
+  CHECK(path_exists(dir + "/out/x.rttm"));
+  CHECK(path_exists(dir + "/out/y.rttm"));
+  require_no_process_left();
+}
