@@ -20,7 +20,8 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& format) {
   app.add_option("inputs", o.inputs, "Audio files or folders ('-' reads stdin)");
   app.add_option("-o,--output", o.output, "Output file (one input) or folder (ends in '/' or exists)");
   app.add_option("-f,--format", format, "Output format")->check(CLI::IsMember({"rttm", "json"}));
-  app.add_option("--uri", o.uri, "RTTM file id for a single input (default: file stem; 'stdin' for -)");
+  app.add_option("--uri", o.uri, "RTTM file id for a single input (default: file stem; 'stdin' for -)")
+      ->check([](const std::string& uri) { return uri.empty() ? std::string("must not be empty") : std::string(); });
   app.add_flag("-q,--quiet", o.quiet, "Print nothing on stderr but errors");
   app.add_flag("-v,--verbose", o.verbose, "Report choices and per-stage timings on stderr");
   app.add_flag("--skip-existing", o.skip_existing, "Skip inputs whose output file already exists");

@@ -80,7 +80,7 @@ int run_diarization(RunOptions& options) {
   std::vector<std::string> errors;
   std::vector<InputItem> items = expand_inputs(options.inputs, errors);
   const OutputWriter writer(options, items, items.size() + errors.size());
-  if (!options.uri.empty() && items.size() == 1) items[0].uri = options.uri;
+  if (!options.uri.empty() && items.size() == 1) items[0].uri = sanitize_uri(options.uri);
 
   InterruptHandler::install();
   ProgressDisplay display(ProgressDisplay::wanted(options.quiet));

@@ -15,9 +15,14 @@ std::string speaker_label(int k) {
   return buffer;
 }
 
+std::string sanitize_uri(std::string uri) {
+  for (char& c : uri)
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) == 0x7f) c = '_';
+  return uri;
+}
+
 std::string uri_for_path(const std::string& path) {
-  std::string name = file_stem(path);
-  std::replace(name.begin(), name.end(), ' ', '_');
+  const std::string name = sanitize_uri(file_stem(path));
   return name.empty() ? "audio" : name;
 }
 

@@ -202,3 +202,25 @@ TEST_CASE("Inputs that would share an output file stop the run before any work",
   CHECK(path_exists(dir + "/out/y.rttm"));
   require_no_process_left();
 }
+
+TEST_CASE("Names with blanks or control bytes make one-field uris that diarize score reads back", "[cli][output][uri]") {
+  const std::string dir = real_path(make_temp_dir());
+  const std::string odd = dir + "/tab\there\nnew line.wav";
+  write_tone_bursts(odd, 5);
+  const CommandResult r = run_test_engine("", "-o '" + dir + "/out/' '" + odd + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string rttm = read_text_file(dir + "/out/tab\there\nnew line.rttm");
+  CHECK(rttm.rfind("SPEAKER tab_here_new_line 1 ", 0) == 0);
+  const CommandResult spaced = run_test_engine("", "--uri 'a b' -o '" + dir + "/spaced.rttm' '" + odd + "'");
+  REQUIRE(spaced.exit_code == 0);
+  CHECK(read_text_file(dir + "/spaced.rttm").rfind("SPEAKER a_b 1 ", 0) == 0);
+  const CommandResult score = run_command("'" + binary_dir() + "/diarize' score --ref '" + dir + "/spaced.rttm' --hyp '" +
+                                          dir + "/spaced.rttm'");
+  INFO(score.err);
+  CHECK(score.exit_code == 0);
+  const CommandResult empty = run_test_engine("", "--uri '' '" + odd + "'");
+  CHECK(empty.exit_code == 2);
+  CHECK(count_lines_containing(empty.err, "--uri") == 1);
+  require_no_process_left();
+}
