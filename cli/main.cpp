@@ -2,7 +2,11 @@
 // line on stderr and a documented exit code (docs/cli.md).
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <sstream>
 #include <string>
 
 #include "child_main.h"
@@ -10,7 +14,9 @@
 #include "run_command.h"
 #include "run_options.h"
 #include "models_command.h"
+#include "output/atomic_file.h"
 #include "score_command.h"
+#include "stdout_stream.h"
 
 using namespace diarize;
 
@@ -51,12 +57,18 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& format) {
       ->check(CLI::Range(1, 1000000));
 }
 
-}  // namespace
+// --help and --version: their text goes through the checked stdout writer like any result.
+int print_and_exit(const CLI::App& app, const CLI::Error& e) {
+  std::ostringstream out, err;
+  const int code = app.exit(e, out, err);
+  write_stdout(out.str());
+  std::fputs(err.str().c_str(), stderr);
+  return code;
+}
 
-int main(int argc, char** argv) {
-  // The isolated worker shares this executable but none of its command line.
-  if (argc >= 2 && std::string(argv[1]) == "--child") return child_main(argc, argv);
-
+// Parses the command line and runs the command; exceptions that concern the whole run become
+// one line and an exit code here.
+int run(int argc, char** argv) {
   RunOptions options;
   std::string format = "rttm";
   CLI::App app{"diarize: who spoke when. Prints RTTM (or JSON) speaker turns for each audio input.", "diarize"};
@@ -70,11 +82,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return print_and_exit(app, e);
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return print_and_exit(app, e);
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return print_and_exit(app, e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "diarize: %s (see diarize --help)\n", e.what());
     return kExitUsage;
@@ -91,8 +103,32 @@ int main(int argc, char** argv) {
   } catch (const ModelError& e) {
     std::fprintf(stderr, "diarize: %s\n", e.what());
     return kExitModel;
+  } catch (const StdoutError&) {
+    throw;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "diarize: %s\n", e.what());
+    return kExitInputFailed;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The isolated worker shares this executable but none of its command line.
+  if (argc >= 2 && std::string(argv[1]) == "--child") return child_main(argc, argv);
+  // A closed stdout pipe must be an error we handle (end the child, remove temporary files), not a
+  // signal that kills this process mid-way.
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    const int code = run(argc, argv);
+    finish_stdout();
+    return code;
+  } catch (const StdoutError& e) {
+    // By now the child is ended (its owner was unwound); an output being written is not finished.
+    remove_registered_temp_files();
+    // A reader that went away (`| head`) wants no more and no message, as with any Unix filter.
+    if (e.error_number == EPIPE) return kExitBrokenPipe;
+    std::fprintf(stderr, "diarize: stdout: %s\n", std::strerror(e.error_number));
     return kExitInputFailed;
   }
 }

@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "errors.h"
 #include "output/atomic_file.h"
 #include "output/json_output.h"
 #include "output/output_naming.h"
 #include "output/rttm.h"
+#include "stdout_stream.h"
 
 namespace diarize {
 
@@ -64,8 +64,7 @@ void OutputWriter::write(size_t index, const FileResult& result) const {
   const std::string text = format(result);
   const std::string& path = target(index);
   if (path.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
+    write_stdout(text);
     return;
   }
   write_file_atomically(path, text);

@@ -138,6 +138,8 @@ int run_diarization(RunOptions& options) {
       throw;
     } catch (const ModelError&) {
       throw;
+    } catch (const StdoutError&) {
+      throw;  // every later result would be lost too
     } catch (const std::exception& e) {
       // An output that cannot be written, an audio buffer the kernel refuses: this input only.
       log("diarize: " + item.path + ": " + e.what());

@@ -5,7 +5,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -15,6 +18,8 @@
 #include "cli/cli_runner.h"
 #include "output/atomic_file.h"
 #include "test_support.h"
+
+extern char** environ;
 
 using namespace diarize;
 using namespace diarize::test;
@@ -222,5 +227,94 @@ TEST_CASE("Names with blanks or control bytes make one-field uris that diarize s
   const CommandResult empty = run_test_engine("", "--uri '' '" + odd + "'");
   CHECK(empty.exit_code == 2);
   CHECK(count_lines_containing(empty.err, "--uri") == 1);
+  require_no_process_left();
+}
+
+namespace {
+
+// Runs diarize with stdout on a pipe whose reader is already gone, SIGPIPE either at its default
+// (as a shell leaves it) or ignored (as some parents leave it). Returns the raw wait status.
+int run_into_closed_pipe(const std::string& arguments, bool ignore_sigpipe, const std::string& err_path) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  ::close(fds[0]);
+  const std::string command = "exec " + test_engine_command("", arguments) + " 2>'" + err_path + "'";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, fds[1]);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t sigpipe;
+  sigemptyset(&sigpipe);
+  sigaddset(&sigpipe, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &sigpipe);
+  posix_spawnattr_setflags(&attributes, ignore_sigpipe ? 0 : POSIX_SPAWN_SETSIGDEF);
+  // An ignored signal stays ignored across exec: the spawned shell and diarize inherit it.
+  struct sigaction ignore {}, previous {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &previous);
+  pid_t pid = -1;
+  const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
+  const int spawned = ::posix_spawn(&pid, "/bin/sh", &actions, &attributes, const_cast<char**>(argv), environ);
+  ::sigaction(SIGPIPE, &previous, nullptr);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  ::close(fds[1]);
+  REQUIRE(spawned == 0);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  return status;
+}
+
+}  // namespace
+
+TEST_CASE("A closed stdout pipe stops the run quietly with exit 141", "[cli][output][stdout]") {
+  const std::string dir = real_path(make_temp_dir());
+  std::string inputs;
+  for (int i = 1; i <= 3; ++i) {
+    write_tone_bursts(dir + "/in" + std::to_string(i) + ".wav", i);
+    inputs += " '" + dir + "/in" + std::to_string(i) + ".wav'";
+  }
+  for (const bool ignored : {false, true}) {
+    INFO("SIGPIPE ignored: " << ignored);
+    const std::string err = dir + "/err" + std::to_string(ignored);
+    const int status = run_into_closed_pipe("-v" + inputs, ignored, err);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 141);
+    // Nothing about the pipe, and no work after the first result could not be written.
+    const std::string text = read_text_file(err);
+    INFO(text);
+    CHECK(text.find("stdout") == std::string::npos);
+    CHECK(text.find("in2.wav") == std::string::npos);
+    CHECK(text.find("inputs done") == std::string::npos);
+  }
+  require_no_temp_files(dir);
+  require_no_process_left();
+}
+
+TEST_CASE("A full stdout is an error with one line and exit 1", "[cli][output][stdout]") {
+  if (::geteuid() != 0) {
+    WARN("not root: mknod is not allowed, no full device to write to");
+    return;
+  }
+  const std::string dir = real_path(make_temp_dir());
+  const std::string full = dir + "/full";  // the kernel's full device, made in the test's own folder
+  REQUIRE(::mknod(full.c_str(), S_IFCHR | 0666, makedev(1, 7)) == 0);
+  write_tone_bursts(dir + "/in.wav", 1);
+  write_tone_bursts(dir + "/in2.wav", 2);
+  // The group's own redirection wins over the capture run_command adds around it.
+  const CommandResult r =
+      run_command("{ " + test_engine_command("", "'" + dir + "/in.wav' '" + dir + "/in2.wav'") + " >'" + full + "'; }");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "diarize: stdout: No space left on device\n");
+  { std::ofstream(dir + "/ref.rttm") << "SPEAKER a 1 0.0 1.0 <NA> <NA> s1 <NA> <NA>\n"; }
+  for (const std::string& command : {"score --ref '" + dir + "/ref.rttm' --hyp '" + dir + "/ref.rttm'",
+                                     std::string("--version"), std::string("--help")}) {
+    const CommandResult other = run_command("{ '" + binary_dir() + "/diarize' " + command + " >'" + full + "'; }");
+    INFO(command);
+    CHECK(other.exit_code == 1);
+    CHECK(other.err == "diarize: stdout: No space left on device\n");
+  }
   require_no_process_left();
 }
