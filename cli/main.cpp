@@ -57,6 +57,31 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& format) {
       ->check(CLI::Range(1, 1000000));
 }
 
+// "diarize", "diarize score", "diarize models info": the (sub)command whose help explains the
+// error at hand (the deepest one the parser entered).
+std::string command_path(const CLI::App& app) {
+  std::string path = app.get_name();
+  const CLI::App* current = &app;
+  while (true) {
+    const std::vector<const CLI::App*> entered = current->get_subcommands([](const CLI::App*) { return true; });
+    const CLI::App* next = nullptr;
+    for (const CLI::App* sub : entered)
+      if (sub->parsed()) next = sub;
+    if (!next) return path;
+    path += " " + next->get_name();
+    current = next;
+  }
+}
+
+// What the main command got besides a subcommand: its inputs or options ("" if none).
+std::string main_command_arguments(const CLI::App& app, const RunOptions& options) {
+  if (!options.inputs.empty()) return "'" + options.inputs.front() + "'";
+  for (const CLI::Option* option : app.get_options())
+    if (option->count() > 0 && option->get_name() != "--help" && option->get_name() != "--version")
+      return option->get_name();
+  return "";
+}
+
 // --help and --version: their text goes through the checked stdout writer like any result.
 int print_and_exit(const CLI::App& app, const CLI::Error& e) {
   std::ostringstream out, err;
@@ -88,8 +113,17 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return print_and_exit(app, e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "diarize: %s (see diarize --help)\n", e.what());
+    std::fprintf(stderr, "diarize: %s (see %s --help)\n", e.what(), command_path(app).c_str());
     return kExitUsage;
+  }
+  if (score->parsed() || models.models->parsed()) {
+    // `diarize x.wav score ...` would otherwise score and silently drop x.wav.
+    const std::string before = main_command_arguments(app, options);
+    if (!before.empty()) {
+      std::fprintf(stderr, "diarize: subcommands come first: %s was given before '%s' (see diarize --help)\n",
+                   before.c_str(), (score->parsed() ? score : models.models)->get_name().c_str());
+      return kExitUsage;
+    }
   }
 
   try {

@@ -74,6 +74,11 @@ int run_diarization(RunOptions& options) {
   if (!options.uri.empty() && options.inputs.size() != 1) throw UsageError("--uri needs exactly one input");
   if (options.job.min_speakers && options.job.max_speakers && options.job.min_speakers > options.job.max_speakers)
     throw UsageError("--min-speakers is larger than --max-speakers");
+  if (std::count(options.inputs.begin(), options.inputs.end(), "-") > 1)
+    throw UsageError("'-' (stdin) can be given only once: it can be read only once");
+  const bool to_stdout = options.output.empty() || options.output == "-";
+  if (options.skip_existing && to_stdout)
+    throw UsageError("--skip-existing needs -o: it skips inputs whose output file exists");
   // Checked before any work, so a typo in a test setup fails at once with exit 2.
   const FaultPlan faults = fault_plan_from_environment();
 
@@ -85,6 +90,8 @@ int run_diarization(RunOptions& options) {
   InterruptHandler::install();
   ProgressDisplay display(ProgressDisplay::wanted(options.quiet));
   const LogLine log = [&display](const std::string& line) { display.print_line(line); };
+  if (options.job.return_centroids && options.format != OutputFormat::kJson && !options.quiet)
+    log("diarize: warning: --embeddings has no effect on RTTM output (centroids are only in --format json)");
 
   int failed = static_cast<int>(errors.size());
   int skipped = 0;
