@@ -17,6 +17,11 @@ struct FormatError : std::runtime_error {
 
 enum class DType { F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL };
 
+// What a parser takes out of a model file: the tensors' values, or only their names, dtypes and
+// shapes (`bytes` left empty), which is all that recognising a model needs: its weights are
+// never read then.
+enum class TensorPayload { kValues, kShapesOnly };
+
 // Bytes per element of `dtype`.
 size_t dtype_size(DType dtype);
 // The safetensors spelling ("F32", "I64", ...).

@@ -162,6 +162,13 @@ ByteView ZipArchive::read(const std::string& name) const {
 }
 
 ByteView ZipArchive::read(const ZipEntry& e) const {
+  const ByteView view = locate(e);
+  if (zip_crc32(view.data, view.size) != e.crc32)
+    throw FormatError(origin_ + ": zip entry '" + e.name + "' fails its CRC-32 check (corrupt file)");
+  return view;
+}
+
+ByteView ZipArchive::locate(const ZipEntry& e) const {
   auto fail = [&](const std::string& why) { return FormatError(origin_ + ": zip entry '" + e.name + "' " + why); };
   if (e.flags & 0x1) throw fail("is encrypted");
   if (e.method != 0)
@@ -175,9 +182,7 @@ ByteView ZipArchive::read(const ZipEntry& e) const {
   // the local extra field so that tensor data is 64-byte aligned, the central one is not.
   const uint64_t start = e.local_header_offset + kLocalHeaderBytes + le16(h + 26) + le16(h + 28);
   if (!in_bounds(start, e.compressed_size, size_)) throw fail("has data outside the file");
-  ByteView view{data_ + start, static_cast<size_t>(e.compressed_size)};
-  if (zip_crc32(view.data, view.size) != e.crc32) throw fail("fails its CRC-32 check (corrupt file)");
-  return view;
+  return ByteView{data_ + start, static_cast<size_t>(e.compressed_size)};
 }
 
 }  // namespace diarize

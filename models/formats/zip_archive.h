@@ -38,6 +38,8 @@ class ZipArchive {
   // compressed, encrypted, or its data lies outside the archive.
   ByteView read(const std::string& name) const;
   ByteView read(const ZipEntry& entry) const;
+  // The same checks but the CRC, so the data is not touched (to look at sizes only).
+  ByteView locate(const ZipEntry& entry) const;
   const std::string& origin() const { return origin_; }
 
  private:

@@ -1,6 +1,7 @@
 // Format dispatch from a model file to its pyannote state dict: one read, one parse.
 #include "import/state_dict_reader.h"
 
+#include "formats/mapped_file.h"
 #include "formats/onnx_model.h"
 #include "formats/pytorch_checkpoint.h"
 #include "formats/safetensors.h"
@@ -10,23 +11,25 @@
 namespace diarize {
 
 ModelStateDict read_model_state_dict(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_binary_file(path);
+  const MappedFile mapped(path);
+  const uint8_t* data = mapped.data();
+  const size_t size = mapped.size();
   ModelStateDict result;
-  switch (sniff_model_container(bytes, path)) {
+  switch (sniff_model_container(data, size, path)) {
     case ModelContainer::kSafetensors: {
-      SafetensorsFile file = parse_safetensors(bytes.data(), bytes.size(), path);
+      SafetensorsFile file = parse_safetensors(data, size, path);
       result.description = describe_state_dict(file.tensors, file.metadata, ModelFormat::kSafetensors, path);
       result.tensors = std::move(file.tensors);
       break;
     }
     case ModelContainer::kPytorchZip: {
-      PyTorchCheckpoint file = parse_pytorch_checkpoint(bytes.data(), bytes.size(), path);
+      PyTorchCheckpoint file = parse_pytorch_checkpoint(data, size, path);
       result.description = describe_state_dict(file.tensors, file.metadata, ModelFormat::kPytorchCheckpoint, path);
       result.tensors = std::move(file.tensors);
       break;
     }
     case ModelContainer::kOnnx: {
-      const OnnxModel model = parse_onnx(bytes.data(), bytes.size(), path);
+      const OnnxModel model = parse_onnx(data, size, path);
       result.description = describe_onnx(model, path);
       result.tensors = result.description.role == ModelRole::kSegmentation ? segmentation_state_dict_from_onnx(model)
                                                                            : embedding_state_dict_from_onnx(model);

@@ -1,6 +1,9 @@
 // `diarize models info / convert` through the real binary, and model discovery's choices.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 
 #include "audio_fixtures.h"
@@ -107,4 +110,75 @@ TEST_CASE("discovery prefers safetensors, then ONNX fp32, then int8, whatever th
   CHECK(best.exit_code == 0);
   CHECK_THAT(best.err, Catch::Contains("segmentation: " + models + "/zzz.bin.safetensors (safetensors"));
   CHECK_THAT(best.err, Catch::Contains("embedding: " + models + "/c.onnx (ONNX fp32"));
+}
+
+namespace {
+
+// Runs diarize with at most `limit_s` of wall time (a hang fails instead of blocking the suite)
+// and, when `memory_kib` > 0, at most that much virtual memory.
+test::CommandResult run_bounded(const std::string& arguments, double limit_s, long memory_kib = 0) {
+  const std::string limit = memory_kib > 0 ? "ulimit -v " + std::to_string(memory_kib) + "; " : "";
+  // The stand-in engine: what is tested here happens before any network would run.
+  return test::run_command("sh -c \"" + limit + "exec env DIARIZE_ENGINE_MODULE='" DIARIZE_TEST_ENGINE "' timeout " +
+                           std::to_string(limit_s) + " " + diarize_cmd() + " " + arguments + "\"");
+}
+
+}  // namespace
+
+TEST_CASE("A FIFO, a folder or a huge file named as a model: one line, exit 3, no hang, no memory", "[cli][models][model-files]") {
+  const std::string dir = test::make_temp_dir();
+  const std::string wav = dir + "/a.wav";
+  test::write_silence(wav, 16000, 1.0);
+  const std::string fifo = dir + "/m.onnx";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  const std::string big = dir + "/big.onnx";
+  { std::ofstream(big) << ""; }
+  REQUIRE(::truncate(big.c_str(), off_t(4) << 30) == 0);  // 4 GiB, sparse
+  struct Case {
+    std::string arguments;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"--segmentation '" + fifo + "' '" + wav + "'", "diarize: --segmentation: " + fifo + ": is a FIFO, not a model file\n"},
+      {"models info '" + fifo + "'", "diarize: " + fifo + ": is a FIFO, not a model file\n"},
+      {"--embedding '" + dir + "' '" + wav + "'", "diarize: --embedding: " + dir + ": is a folder, not a model file\n"},
+      {"--segmentation '" + big + "' '" + wav + "'",
+       "diarize: --segmentation: " + big + ": 4.0 GiB is larger than any model diarize reads (at most 2048 MiB)\n"},
+      {"models info '" + big + "'", "diarize: " + big + ": 4.0 GiB is larger than any model diarize reads (at most 2048 MiB)\n"},
+  };
+  for (const Case& c : cases) {
+    // 1 GiB of address space: reading the 4 GiB file into memory cannot even start.
+    const auto r = run_bounded(c.arguments, 20, 1 << 20);
+    INFO(c.arguments);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err == c.message);
+  }
+}
+
+TEST_CASE("Folder discovery skips a huge file without reading it", "[cli][models][model-files]") {
+  const std::string dir = test::make_temp_dir();
+  const std::string models = dir + "/models";
+  REQUIRE(::mkdir(models.c_str(), 0755) == 0);
+  REQUIRE(::symlink(test::shared_path("models/segmentation-3.0.int8.onnx").c_str(), (models + "/b.onnx").c_str()) == 0);
+  const std::string big = models + "/a.onnx";
+  { std::ofstream(big) << ""; }
+  REQUIRE(::truncate(big.c_str(), off_t(4) << 30) == 0);
+  // A 900 MB safetensors file with one tensor: its recognition must not copy the tensor.
+  const std::string header = R"({"x":{"dtype":"F32","shape":[225000000],"data_offsets":[0,900000000]}})";
+  {
+    std::ofstream out(models + "/c.safetensors", std::ios::binary);
+    const uint64_t n = header.size();
+    for (int i = 0; i < 8; ++i) out.put(static_cast<char>(n >> (8 * i)));
+    out << header;
+  }
+  REQUIRE(::truncate((models + "/c.safetensors").c_str(), off_t(8 + header.size() + 900000000)) == 0);
+  const std::string wav = dir + "/a.wav";
+  test::write_silence(wav, 16000, 1.0);
+  test::write_wav(wav, 16000, 1, std::vector<float>(16000, 0.1f));
+  const auto r = run_bounded("-v --embedding builtin --models '" + models + "' '" + wav + "'", 60, 1300 << 10);
+  INFO(r.err);
+  CHECK_THAT(r.err, Catch::Contains("ignored " + big + ": 4.0 GiB is larger than any model diarize reads"));
+  CHECK_THAT(r.err, Catch::Contains("ignored " + models + "/c.safetensors: safetensors file holds neither"));
+  CHECK_THAT(r.err, Catch::Contains("segmentation: " + models + "/b.onnx"));
+  CHECK(r.exit_code == 0);
 }

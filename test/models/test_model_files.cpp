@@ -1,0 +1,94 @@
+// Model files opened safely (models/formats/mapped_file.h) and recognised without reading their
+// weights (TensorPayload::kShapesOnly): special files refused without blocking, oversized files
+// refused by their size, every error naming its file.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <functional>
+
+#include "formats/mapped_file.h"
+#include "formats/model_recognition.h"
+#include "formats/onnx_model.h"
+#include "formats/pytorch_checkpoint.h"
+#include "formats/safetensors.h"
+#include "import/state_dict_reader.h"
+#include "models/checkpoint_writer.h"
+#include "test_support.h"
+
+using namespace diarize;
+
+namespace {
+
+std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const FormatError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// Same names, dtypes and shapes; the shapes-only side copied no stored bytes (ONNX's typed
+// fields, a few scalars written as protobuf numbers, are the only values it keeps).
+void check_shapes_only(const std::vector<TensorData>& shapes, const std::vector<TensorData>& values) {
+  REQUIRE(shapes.size() == values.size());
+  size_t kept = 0, total = 0;
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    INFO(values[i].name);
+    CHECK(shapes[i].name == values[i].name);
+    CHECK(shapes[i].dtype == values[i].dtype);
+    CHECK(shapes[i].shape == values[i].shape);
+    CHECK((shapes[i].bytes.empty() || shapes[i].bytes == values[i].bytes));
+    CHECK(values[i].bytes.size() == static_cast<size_t>(values[i].numel()) * dtype_size(values[i].dtype));
+    kept += shapes[i].bytes.size();
+    total += values[i].bytes.size();
+  }
+  CHECK(kept * 1000 < total);
+}
+
+}  // namespace
+
+TEST_CASE("Recognition parses names and shapes only, in every format", "[model-files]") {
+  const MappedFile safetensors(test::shared_path("reference/segmentation_weights.safetensors"));
+  check_shapes_only(parse_safetensors(safetensors.data(), safetensors.size(), "s", TensorPayload::kShapesOnly).tensors,
+                    parse_safetensors(safetensors.data(), safetensors.size(), "s").tensors);
+  const MappedFile onnx(test::shared_path("models/segmentation-3.0.int8.onnx"));
+  check_shapes_only(parse_onnx(onnx.data(), onnx.size(), "o", TensorPayload::kShapesOnly).graph.initializers,
+                    parse_onnx(onnx.data(), onnx.size(), "o").graph.initializers);
+  const auto checkpoint = test::write_lightning_checkpoint(read_safetensors(test::shared_path("reference/segmentation_weights.safetensors")).tensors);
+  check_shapes_only(parse_pytorch_checkpoint(checkpoint.data(), checkpoint.size(), "c", TensorPayload::kShapesOnly).tensors,
+                    parse_pytorch_checkpoint(checkpoint.data(), checkpoint.size(), "c").tensors);
+  // And the description is the same as before: tensor and parameter counts come from shapes.
+  const ModelDescription d = recognise_model(test::shared_path("reference/segmentation_weights.safetensors"));
+  CHECK(d.role == ModelRole::kSegmentation);
+  CHECK(d.parameter_count > 1000000);
+}
+
+TEST_CASE("Folders, FIFOs, devices and oversized files are refused as models without reading them", "[model-files]") {
+  const std::string dir = test::make_temp_dir();
+  const std::string fifo = dir + "/fifo.onnx";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  // No writer ever opens the FIFO: reading it would block forever.
+  CHECK(error_of([&] { recognise_model(fifo); }) == fifo + ": is a FIFO, not a model file");
+  CHECK(error_of([&] { read_model_state_dict(fifo); }) == fifo + ": is a FIFO, not a model file");
+  CHECK(error_of([&] { read_binary_file(fifo); }) == fifo + ": is a FIFO, not a model file");
+  CHECK(error_of([&] { recognise_model(dir); }) == dir + ": is a folder, not a model file");
+  if (::geteuid() == 0) {
+    const std::string zero = dir + "/zero.onnx";  // the kernel's zero device, endless
+    REQUIRE(::mknod(zero.c_str(), S_IFCHR | 0666, makedev(1, 5)) == 0);
+    CHECK(error_of([&] { recognise_model(zero); }) == zero + ": is a character device, not a model file");
+  }
+  const std::string big = dir + "/big.safetensors";
+  { std::ofstream(big) << ""; }
+  REQUIRE(::truncate(big.c_str(), (off_t(2) << 30) + 1) == 0);  // sparse: costs no disk
+  CHECK(error_of([&] { recognise_model(big); }) ==
+        big + ": 2.0 GiB is larger than any model diarize reads (at most 2048 MiB)");
+  const std::string empty = dir + "/empty.onnx";
+  { std::ofstream(empty) << ""; }
+  CHECK(error_of([&] { recognise_model(empty); }) == empty + ": empty file, not a model");
+}
