@@ -50,11 +50,14 @@ void count_tensors(const Tensors& tensors, ModelDescription& d) {
     if (is_parameter(t.name) && t.dtype != DType::I64) d.parameter_count += t.numel();
 }
 
-bool looks_like_safetensors(const uint8_t* bytes, size_t size, uint64_t file_size) {
+// A u64 header length whose top bytes are zero, then the JSON header's '{'. Whether the length
+// fits the file is left to the parser, so that a truncated safetensors file is reported as one
+// (its first byte may well be 0x08, which would otherwise pass for ONNX).
+bool looks_like_safetensors(const uint8_t* bytes, size_t size) {
   if (size < 10) return false;
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | bytes[i];
-  return n >= 2 && n <= file_size - 8 && bytes[8] == '{';
+  return n >= 2 && n < (uint64_t(1) << 40) && bytes[8] == '{';
 }
 
 bool looks_like_zip(const uint8_t* bytes, size_t size) {
@@ -121,14 +124,16 @@ ModelDescription describe_onnx(const OnnxModel& model, const std::string& path) 
 ModelContainer sniff_model_container(const uint8_t* data, size_t size, const std::string& path) {
   const size_t head = std::min(size, kModelSniffBytes);
   if (head == 0) throw FormatError(path + ": empty file, not a model");
-  if (looks_like_safetensors(data, head, size)) return ModelContainer::kSafetensors;
+  if (looks_like_safetensors(data, head)) return ModelContainer::kSafetensors;
   if (looks_like_zip(data, head)) return ModelContainer::kPytorchZip;
   // ONNX has no magic number: a ModelProto starts with field 1 (ir_version, varint) = byte 0x08.
   if (data[0] == 0x08) return ModelContainer::kOnnx;
   throw FormatError(path + ": not a model file diarize knows (expected safetensors, ONNX or a PyTorch checkpoint)");
 }
 
-ModelDescription recognise_model(const std::string& path) {
+namespace {
+
+ModelDescription recognise_mapped(const std::string& path) {
   const MappedFile file(path);
   const uint8_t* data = file.data();
   const size_t size = file.size();
@@ -146,6 +151,16 @@ ModelDescription recognise_model(const std::string& path) {
       break;
   }
   return describe_onnx(parse_onnx(data, size, path, kShapes), path);
+}
+
+}  // namespace
+
+ModelDescription recognise_model(const std::string& path) {
+  try {
+    return recognise_mapped(path);
+  } catch (const FormatError& e) {
+    throw with_path(path, e);
+  }
 }
 
 }  // namespace diarize

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <unordered_set>
 
 #include "formats/mapped_file.h"
 
@@ -344,6 +345,7 @@ std::string parse_value_info_name(Reader r) {
 OnnxGraph parse_graph(Reader r, int depth) {
   if (depth > kMaxGraphDepth) throw r.error("subgraphs nested deeper than " + std::to_string(kMaxGraphDepth));
   OnnxGraph g;
+  std::unordered_set<std::string> initializer_names;
   uint32_t field, wire;
   while (r.next(field, wire)) {
     switch (field) {
@@ -353,7 +355,14 @@ OnnxGraph parse_graph(Reader r, int depth) {
         g.nodes.push_back(parse_node(r.sub(), depth));
         break;
       case 2: r.expect(wire, kLengthDelimited, "graph name"); g.name = r.string(); break;
-      case 5: r.expect(wire, kLengthDelimited, "initializer"); g.initializers.push_back(parse_tensor(r.sub())); break;
+      case 5: {
+        r.expect(wire, kLengthDelimited, "initializer");
+        TensorData t = parse_tensor(r.sub());
+        // Which copy a reader would use is anyone's guess: refuse rather than pick one.
+        if (!initializer_names.insert(t.name).second) throw r.error("initializer '" + t.name + "' appears twice");
+        g.initializers.push_back(std::move(t));
+        break;
+      }
       case 11: r.expect(wire, kLengthDelimited, "graph input"); g.inputs.push_back(parse_value_info_name(r.sub())); break;
       case 12: r.expect(wire, kLengthDelimited, "graph output"); g.outputs.push_back(parse_value_info_name(r.sub())); break;
       case 15: throw r.error("sparse initializers are not supported");

@@ -154,6 +154,12 @@ int64_t checked_numel(const std::vector<int64_t>& shape, int64_t limit, const st
   return n;
 }
 
+FormatError with_path(const std::string& path, const FormatError& error) {
+  const std::string message = error.what();
+  if (message.compare(0, path.size() + 1, path + ":") == 0) return error;
+  return FormatError(path + ": " + message);
+}
+
 std::string shape_to_string(const std::vector<int64_t>& shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i) {

@@ -51,4 +51,8 @@ int64_t checked_numel(const std::vector<int64_t>& shape, int64_t limit, const st
 
 std::string shape_to_string(const std::vector<int64_t>& shape);
 
+// `error` as it is if its message already starts with "<path>:", else with that prefix: every
+// model error names its file.
+FormatError with_path(const std::string& path, const FormatError& error);
+
 }  // namespace diarize

@@ -10,7 +10,9 @@
 
 namespace diarize {
 
-ModelStateDict read_model_state_dict(const std::string& path) {
+namespace {
+
+ModelStateDict read_mapped_state_dict(const std::string& path) {
   const MappedFile mapped(path);
   const uint8_t* data = mapped.data();
   const size_t size = mapped.size();
@@ -37,6 +39,16 @@ ModelStateDict read_model_state_dict(const std::string& path) {
     }
   }
   return result;
+}
+
+}  // namespace
+
+ModelStateDict read_model_state_dict(const std::string& path) {
+  try {
+    return read_mapped_state_dict(path);
+  } catch (const FormatError& e) {
+    throw with_path(path, e);
+  }
 }
 
 std::vector<TensorData> read_state_dict_of_role(const std::string& path, ModelRole expected) {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "audio_fixtures.h"
@@ -181,4 +182,17 @@ TEST_CASE("Folder discovery skips a huge file without reading it", "[cli][models
   CHECK_THAT(r.err, Catch::Contains("ignored " + models + "/c.safetensors: safetensors file holds neither"));
   CHECK_THAT(r.err, Catch::Contains("segmentation: " + models + "/b.onnx"));
   CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("Model errors are one accurate line naming the file", "[cli][models][model-files]") {
+  const std::string dir = test::make_temp_dir();
+  const std::string wav = dir + "/a.wav";
+  test::write_silence(wav, 16000, 1.0);
+  // A safetensors file cut short (its first byte, 0x08, is also how ONNX files start).
+  const std::vector<uint8_t> bytes = read_binary_file(test::shared_path("reference/wespeaker_resnet34_random.safetensors"));
+  write_bytes(dir + "/cut.safetensors", std::vector<uint8_t>(bytes.begin(), bytes.begin() + 1000));
+  const auto cut = run_bounded("--embedding '" + dir + "/cut.safetensors' '" + wav + "'", 20);
+  CHECK(cut.exit_code == 3);
+  CHECK_THAT(cut.err, Catch::StartsWith("diarize: --embedding: " + dir + "/cut.safetensors: not a valid safetensors file: "));
+  CHECK(std::count(cut.err.begin(), cut.err.end(), '\n') == 1);
 }

@@ -92,3 +92,21 @@ TEST_CASE("Folders, FIFOs, devices and oversized files are refused as models wit
   { std::ofstream(empty) << ""; }
   CHECK(error_of([&] { recognise_model(empty); }) == empty + ": empty file, not a model");
 }
+
+TEST_CASE("A truncated safetensors file is reported as one, not as a broken ONNX model", "[model-files]") {
+  // This file's header length starts with the byte 0x08, which is also how ONNX files start.
+  const std::string source = test::shared_path("reference/wespeaker_resnet34_random.safetensors");
+  const std::vector<uint8_t> bytes = read_binary_file(source);
+  REQUIRE(bytes[0] == 0x08);
+  const std::string dir = test::make_temp_dir();
+  const std::string cut = dir + "/cut.safetensors";
+  std::ofstream(cut, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), 1000);
+  CHECK(error_of([&] { recognise_model(cut); }).rfind(cut + ": not a valid safetensors file: header length ", 0) == 0);
+}
+
+TEST_CASE("Every model error names its file once", "[model-files]") {
+  CHECK(std::string(with_path("/m/seg.onnx", FormatError("tensor 'w' holds 3 bytes, its shape needs 4")).what()) ==
+        "/m/seg.onnx: tensor 'w' holds 3 bytes, its shape needs 4");
+  CHECK(std::string(with_path("/m/seg.onnx", FormatError("/m/seg.onnx: not a valid ONNX model: x")).what()) ==
+        "/m/seg.onnx: not a valid ONNX model: x");
+}
