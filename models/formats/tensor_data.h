@@ -46,6 +46,9 @@ struct TensorData {
   static TensorData from_i64(std::string name, std::vector<int64_t> shape, const std::vector<int64_t>& values);
 };
 
+// How many of the values are NaN or infinite (0 for integer dtypes).
+int64_t count_non_finite(const TensorData& tensor);
+
 // Product of `shape`, or FormatError when a dimension is negative or the product exceeds `limit`.
 int64_t checked_numel(const std::vector<int64_t>& shape, int64_t limit, const std::string& what);
 

@@ -12,6 +12,18 @@ namespace diarize {
 
 namespace {
 
+// A NaN or infinite weight turns every output of the network into NaN, which the pipeline reads
+// as "nobody speaks": a damaged file must be a model error, not an empty result. Checked on the
+// state dict, after any dequantisation, so every format and the int8 scales are covered.
+void require_finite(const std::vector<TensorData>& tensors, const std::string& path) {
+  for (const TensorData& t : tensors) {
+    const int64_t bad = count_non_finite(t);
+    if (bad > 0)
+      throw FormatError(path + ": tensor '" + t.name + "' holds " + std::to_string(bad) + " NaN or infinite value" +
+                        (bad == 1 ? "" : "s") + " out of " + std::to_string(t.numel()) + ": the model file is damaged");
+  }
+}
+
 ModelStateDict read_mapped_state_dict(const std::string& path) {
   const MappedFile mapped(path);
   const uint8_t* data = mapped.data();
@@ -38,6 +50,7 @@ ModelStateDict read_mapped_state_dict(const std::string& path) {
       break;
     }
   }
+  require_finite(result.tensors, path);
   return result;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 
 #include "audio_fixtures.h"
 #include "formats/safetensors.h"
@@ -195,4 +196,27 @@ TEST_CASE("Model errors are one accurate line naming the file", "[cli][models][m
   CHECK(cut.exit_code == 3);
   CHECK_THAT(cut.err, Catch::StartsWith("diarize: --embedding: " + dir + "/cut.safetensors: not a valid safetensors file: "));
   CHECK(std::count(cut.err.begin(), cut.err.end(), '\n') == 1);
+}
+
+TEST_CASE("Real engine: a NaN weight stops the run with exit 3, without a CPU retry", "[cli][models][real-engine][non-finite]") {
+  const std::string dir = test::make_temp_dir();
+  std::vector<TensorData> tensors = read_safetensors(test::shared_path("reference/segmentation_weights.safetensors")).tensors;
+  int64_t numel = 0;
+  for (TensorData& t : tensors)
+    if (t.name == "lstm.weight_ih_l0") {
+      std::vector<float> values = t.to_f32();
+      values[7] = std::numeric_limits<float>::quiet_NaN();
+      t = TensorData::from_f32(t.name, t.shape, values);
+      numel = t.numel();
+    }
+  REQUIRE(numel > 0);
+  write_bytes(dir + "/nan.safetensors", serialize_safetensors(tensors));
+  const std::string wav = dir + "/a.wav";
+  test::write_wav(wav, 16000, 1, std::vector<float>(16000 * 3, 0.1f));
+  const auto r = test::run_command(diarize_cmd() + " --embedding builtin --segmentation '" + dir + "/nan.safetensors' '" +
+                                   wav + "' '" + wav + "'");
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "diarize: " + dir + "/nan.safetensors: tensor 'lstm.weight_ih_l0' holds 1 NaN or infinite value out of " +
+                     std::to_string(numel) + ": the model file is damaged\n");
+  CHECK(r.out.empty());
 }

@@ -8,8 +8,11 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <functional>
+#include <limits>
 
 #include "formats/mapped_file.h"
 #include "formats/model_recognition.h"
@@ -109,4 +112,82 @@ TEST_CASE("Every model error names its file once", "[model-files]") {
         "/m/seg.onnx: tensor 'w' holds 3 bytes, its shape needs 4");
   CHECK(std::string(with_path("/m/seg.onnx", FormatError("/m/seg.onnx: not a valid ONNX model: x")).what()) ==
         "/m/seg.onnx: not a valid ONNX model: x");
+}
+
+namespace {
+
+void write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+}
+
+// Overwrites the first value of the first float initializer accepted by `pick` whose stored bytes
+// occur exactly once in the file, with `value`.
+std::vector<uint8_t> onnx_with_value(const std::string& source, float value,
+                                     const std::function<bool(const TensorData&)>& pick) {
+  std::vector<uint8_t> bytes = read_binary_file(source);
+  const OnnxModel model = parse_onnx(bytes.data(), bytes.size(), source);
+  for (const TensorData& t : model.graph.initializers) {
+    if (t.dtype != DType::F32 || t.bytes.empty() || !pick(t)) continue;
+    const auto at = std::search(bytes.begin(), bytes.end(), t.bytes.begin(), t.bytes.end());
+    if (at == bytes.end() || std::search(at + 1, bytes.end(), t.bytes.begin(), t.bytes.end()) != bytes.end()) continue;
+    std::memcpy(&*at, &value, sizeof(value));
+    return bytes;
+  }
+  FAIL("no initializer to damage in " << source);
+  return {};
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("A NaN or infinite weight is a model error in every format and role", "[model-files][non-finite]") {
+  const std::string dir = test::make_temp_dir();
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  std::vector<std::string> damaged;
+
+  for (const char* golden : {"reference/segmentation_weights.safetensors", "reference/wespeaker_resnet34_random.safetensors"}) {
+    std::vector<TensorData> tensors = read_safetensors(test::shared_path(golden)).tensors;
+    for (TensorData& t : tensors)
+      if (ends_with(t.name, ".weight") && t.dtype == DType::F32) {
+        std::vector<float> values = t.to_f32();
+        values[values.size() / 2] = nan;
+        t = TensorData::from_f32(t.name, t.shape, values);
+        break;
+      }
+    damaged.push_back(dir + "/" + std::to_string(damaged.size()) + ".safetensors");
+    write_file(damaged.back(), serialize_safetensors(tensors));
+  }
+  {
+    std::vector<TensorData> tensors = read_safetensors(test::shared_path("reference/segmentation_weights.safetensors")).tensors;
+    std::vector<float> values = tensors.back().to_f32();
+    values[0] = -inf;
+    tensors.back() = TensorData::from_f32(tensors.back().name, tensors.back().shape, values);
+    damaged.push_back(dir + "/inf.bin");
+    write_file(damaged.back(), test::write_lightning_checkpoint(tensors));
+  }
+  const auto any = [](const TensorData& t) { return t.numel() > 100; };
+  damaged.push_back(dir + "/fp32.onnx");
+  write_file(damaged.back(), onnx_with_value(test::shared_path("reference/segmentation-3.0.fp32.onnx"), nan, any));
+  damaged.push_back(dir + "/embedding.onnx");
+  write_file(damaged.back(), onnx_with_value(test::shared_path("reference/wespeaker_resnet34_random.onnx"), inf, any));
+  // int8: the weights cannot be NaN, their float scale can.
+  damaged.push_back(dir + "/int8.onnx");
+  write_file(damaged.back(), onnx_with_value(test::shared_path("models/segmentation-3.0.int8.onnx"), nan,
+                                             [](const TensorData& t) {
+                                               return t.name.find("LSTM_") != std::string::npos && ends_with(t.name, "_scale");
+                                             }));
+
+  for (const std::string& path : damaged) {
+    INFO(path);
+    const std::string error = error_of([&] { read_model_state_dict(path); });
+    INFO(error);
+    CHECK(error.rfind(path + ": tensor '", 0) == 0);
+    CHECK(error.find(" NaN or infinite value") != std::string::npos);
+    CHECK(ends_with(error, ": the model file is damaged"));
+    // Recognition (model discovery) still works: it reads no weights; loading refuses them.
+    CHECK_NOTHROW(recognise_model(path));
+  }
 }
