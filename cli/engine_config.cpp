@@ -31,9 +31,11 @@ std::string fast_mode_note(bool builtin_embedding, const std::string& device) {
 
 }  // namespace
 
-EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::string>* notes) {
+EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::string>* notes,
+                                   bool* embedding_not_found) {
   const DiscoveredModels models = discover_models(ModelSearch{options.segmentation, options.embedding, options.models_dir});
   if (notes) *notes = models.notes;
+  if (embedding_not_found) *embedding_not_found = models.embedding_not_found;
   EngineConfig config = options.engine;
   config.segmentation_path = models.segmentation.path;
   config.embedding_path = models.builtin_embedding ? "" : models.embedding.path;

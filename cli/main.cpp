@@ -8,6 +8,7 @@
 #include <cstring>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "child_main.h"
 #include "errors.h"
@@ -22,10 +23,33 @@ using namespace diarize;
 
 namespace {
 
-void add_run_options(CLI::App& app, RunOptions& o, std::string& format) {
+// "srt,svg" -> {"srt", "svg"}; an empty item stays, so "srt," is reported as unknown.
+std::vector<std::string> split_format_list(const std::string& list) {
+  std::vector<std::string> names;
+  if (list.empty()) return names;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = list.find(',', start);
+    names.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return names;
+    start = comma + 1;
+  }
+}
+
+void add_run_options(CLI::App& app, RunOptions& o, std::string& formats) {
   app.add_option("inputs", o.inputs, "Audio files or folders ('-' reads stdin)");
   app.add_option("-o,--output", o.output, "Output file (one input) or folder (ends in '/' or exists)");
-  app.add_option("-f,--format", format, "Output format")->check(CLI::IsMember({"rttm", "json"}));
+  app.add_option("-f,--format", formats,
+                 "Output format(s), comma-separated: rttm json srt vtt txt tsv audacity svg "
+                 "(default: from -o FILE's extension, else rttm; several need -o DIR/)")
+      ->check([](const std::string& value) -> std::string {
+        for (const std::string& name : split_format_list(value))
+          if (!format_by_name(name)) return "unknown format '" + name + "' (rttm json srt vtt txt tsv audacity svg)";
+        return "";
+      });
+  app.add_option("--transcript", o.transcript,
+                 "A speech recogniser's transcript (SRT, WebVTT, whisper.cpp/Whisper/WhisperX JSON) to put speakers "
+                 "on; with several inputs a folder of <stem>.srt|.vtt|.json");
   app.add_option("--uri", o.uri, "RTTM file id for a single input (default: file stem; 'stdin' for -)")
       ->check([](const std::string& uri) { return uri.empty() ? std::string("must not be empty") : std::string(); });
   app.add_flag("-q,--quiet", o.quiet, "Print nothing on stderr but errors");
@@ -35,7 +59,7 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& format) {
   app.add_option("--num-speakers", o.job.num_speakers, "Exact number of speakers")->check(CLI::Range(1, 1000));
   app.add_option("--min-speakers", o.job.min_speakers, "Minimum number of speakers")->check(CLI::Range(1, 1000));
   app.add_option("--max-speakers", o.job.max_speakers, "Maximum number of speakers")->check(CLI::Range(1, 1000));
-  app.add_flag("--exclusive", o.job.exclusive, "At most one speaker at a time (for aligning with transcripts)");
+  app.add_flag("--exclusive", o.exclusive, "At most one speaker at a time (for aligning with transcripts)");
   app.add_flag("--embeddings", o.job.return_centroids, "Include speaker centroids in JSON output");
 
   app.add_option("--segmentation", o.segmentation, "Segmentation model file");
@@ -95,10 +119,12 @@ int print_and_exit(const CLI::App& app, const CLI::Error& e) {
 // one line and an exit code here.
 int run(int argc, char** argv) {
   RunOptions options;
-  std::string format = "rttm";
-  CLI::App app{"diarize: who spoke when. Prints RTTM (or JSON) speaker turns for each audio input.", "diarize"};
+  std::string formats;
+  CLI::App app{"diarize: who spoke when. Prints RTTM (or JSON, subtitles, a transcript with speakers, a timeline "
+               "picture) for each audio input.",
+               "diarize"};
   app.set_version_flag("--version", std::string("diarize ") + DIARIZE_VERSION);
-  add_run_options(app, options, format);
+  add_run_options(app, options, formats);
   ScoreOptions score_options;
   CLI::App* score = add_score_command(app, score_options);
   ModelsOptions models_options;
@@ -129,7 +155,7 @@ int run(int argc, char** argv) {
   try {
     if (score->parsed()) return run_score(score_options);
     if (models.models->parsed()) return run_models(models, models_options);
-    options.format = format == "json" ? OutputFormat::kJson : OutputFormat::kRttm;
+    for (const std::string& name : split_format_list(formats)) options.formats.push_back(format_by_name(name)->format);
     return run_diarization(options);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "diarize: %s\n", e.what());

@@ -3,12 +3,12 @@
 // others; a summary line closes a batch.
 #include "run_command.h"
 
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "audio/audio_decoder.h"
 #include "engine_config.h"
@@ -20,21 +20,21 @@
 #include "output/input_discovery.h"
 #include "output_writer.h"
 #include "progress_display.h"
+#include "transcript/transcript_reader.h"
+#include "transcript_lookup.h"
 
 namespace diarize {
 
 namespace {
 
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
-
 std::unique_ptr<Diarizer> make_diarizer(const RunOptions& options, const FaultPlan& faults, const LogLine& log) {
   std::vector<std::string> notes;
-  const EngineConfig engine = resolve_engine_config(options, &notes);
+  bool embedding_not_found = false;
+  const EngineConfig engine = resolve_engine_config(options, &notes, &embedding_not_found);
   if (options.verbose)
     for (const std::string& note : notes) log("diarize: " + note);
+  // Once per run (one diarizer serves the batch), only for a person at a terminal.
+  if (embedding_not_found && ProgressDisplay::wanted(options.quiet)) log(kNeuralEmbeddingHint);
   if (options.no_isolation) return std::make_unique<InProcessDiarizer>(engine, options.max_accelerator_failures, log);
   IsolationConfig config;
   config.engine = engine;
@@ -55,6 +55,17 @@ FileResult to_file_result(const InputItem& item, size_t sample_count, DiarizeOut
   result.embedding = outcome.result.embedding;
   result.timings_s = outcome.result.timings_s;
   return result;
+}
+
+// Gives the transcript's words their speakers (on the exclusive turns), then writes every format.
+void write_result(const OutputWriter& writer, size_t index, const FileResult& result,
+                  const std::optional<Transcript>& transcript) {
+  if (!transcript) {
+    writer.write(index, result, nullptr);
+    return;
+  }
+  const AttributedTranscript attributed = assign_speakers(*transcript, result.diarization.exclusive_turns);
+  writer.write(index, result, &attributed);
 }
 
 std::string timings_line(const std::string& path, const FileResult& result) {
@@ -84,14 +95,18 @@ int run_diarization(RunOptions& options) {
 
   std::vector<std::string> errors;
   std::vector<InputItem> items = expand_inputs(options.inputs, errors);
+  const bool any_folder =
+      std::any_of(items.begin(), items.end(), [](const InputItem& item) { return item.from_folder; });
   const OutputWriter writer(options, items, items.size() + errors.size());
+  const TranscriptLookup transcripts(options.transcript, items.size() + errors.size() > 1 || any_folder);
   if (!options.uri.empty() && items.size() == 1) items[0].uri = sanitize_uri(options.uri);
 
   InterruptHandler::install();
   ProgressDisplay display(ProgressDisplay::wanted(options.quiet));
   const LogLine log = [&display](const std::string& line) { display.print_line(line); };
-  if (options.job.return_centroids && options.format != OutputFormat::kJson && !options.quiet)
-    log("diarize: warning: --embeddings has no effect on RTTM output (centroids are only in --format json)");
+  const bool any_json = std::find(writer.formats().begin(), writer.formats().end(), OutputFormat::kJson) != writer.formats().end();
+  if (options.job.return_centroids && !any_json && !options.quiet)
+    log("diarize: warning: --embeddings has no effect without --format json (centroids are only in JSON)");
 
   int failed = static_cast<int>(errors.size());
   int skipped = 0;
@@ -102,13 +117,15 @@ int run_diarization(RunOptions& options) {
   const int total_items = static_cast<int>(items.size());
   for (int index = 0; index < total_items; ++index) {
     const InputItem& item = items[static_cast<size_t>(index)];
-    const std::string& target = writer.target(static_cast<size_t>(index));
-    if (options.skip_existing && !target.empty() && file_exists(target)) {
-      if (options.verbose) log("diarize: " + item.path + ": skipped, " + target + " exists");
+    if (options.skip_existing && writer.all_outputs_exist(static_cast<size_t>(index))) {
+      if (options.verbose) log("diarize: " + item.path + ": skipped, its output exists");
       ++skipped;
       continue;
     }
     try {
+      // Read before the audio, so a bad transcript costs no diarization; in this (LibTorch-free) process.
+      std::optional<Transcript> transcript;
+      if (transcripts.enabled()) transcript = read_transcript_file(transcripts.path_for(item));
       display.start_file(index + 1, total_items, item.path);
       size_t sample_count = 0;
       std::unique_ptr<SharedAudio> audio;
@@ -125,7 +142,7 @@ int run_diarization(RunOptions& options) {
           if (!options.quiet) log("diarize: " + item.path + ": no audio samples; no speakers");
           DiarizeOutcome empty;
           empty.device = "none";
-          writer.write(static_cast<size_t>(index), to_file_result(item, 0, std::move(empty)));
+          write_result(writer, static_cast<size_t>(index), to_file_result(item, 0, std::move(empty)), transcript);
           continue;
         }
         audio = samples.finish();
@@ -136,8 +153,11 @@ int run_diarization(RunOptions& options) {
       FileResult result = to_file_result(item, sample_count, std::move(outcome));
       result.timings_s["decode"] = decode_s;
       display.clear();
-      writer.write(static_cast<size_t>(index), result);
+      write_result(writer, static_cast<size_t>(index), result, transcript);
       if (options.verbose) log(timings_line(item.path, result));
+    } catch (const TranscriptError& e) {
+      log(std::string("diarize: ") + e.what());  // already "<transcript>:<line>: <reason>"
+      ++failed;
     } catch (const InputError& e) {
       log("diarize: " + item.path + ": " + e.what());
       ++failed;

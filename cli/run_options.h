@@ -5,19 +5,20 @@
 #include <vector>
 
 #include "engine/engine_api.h"
+#include "output/result_formats.h"
 
 namespace diarize {
-
-enum class OutputFormat { kRttm, kJson };
 
 struct RunOptions {
   std::vector<std::string> inputs;
   std::string output;  // "" = stdout; a file for one input, else a folder
-  OutputFormat format = OutputFormat::kRttm;
+  std::vector<OutputFormat> formats;  // --format; empty: from -o FILE's extension, else RTTM
+  std::string transcript;  // --transcript: a file (one input) or a folder of <stem>.srt|.vtt|.json
   std::string uri;     // overrides the uri of a single input
   bool quiet = false;
   bool verbose = false;
   bool skip_existing = false;
+  bool exclusive = false;  // print the exclusive diarization (at most one speaker at a time)
 
   // Models and devices.
   std::string segmentation;  // --segmentation FILE

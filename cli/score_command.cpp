@@ -115,6 +115,7 @@ CLI::App* add_score_command(CLI::App& app, ScoreOptions& o) {
   score->add_option("--uem", o.uem_path, "Scored regions (UEM); default: extent of reference and hypothesis turns");
   score->add_option("--collar", o.collar_s, "Seconds not scored on each side of every reference boundary (md-eval -c)");
   score->add_flag("--skip-overlap", o.skip_overlap, "Score only where the reference has at most one speaker");
+  score->add_flag("--exclusive", o.exclusive, "Score the exclusive_segments of diarize JSON hypotheses");
   score->add_flag("--per-file", o.per_file, "Print one row per file before the TOTAL");
   score->add_flag("--json", o.json, "Print JSON instead of a table");
   return score;
@@ -124,7 +125,8 @@ int run_score(const ScoreOptions& options) {
   if (!std::isfinite(options.collar_s) || options.collar_s < 0)
     throw UsageError("--collar must be a non-negative number of seconds");
   const TurnsByUri reference = group_by_uri(read_turns_file(options.reference_path));
-  const TurnsByUri hypothesis = group_by_uri(read_turns_file(options.hypothesis_path));
+  const TurnsByUri hypothesis = group_by_uri(
+      read_turns_file(options.hypothesis_path, options.exclusive ? TurnSelection::kExclusive : TurnSelection::kRegular));
   if (reference.order.empty()) throw InputError(options.reference_path + ": no SPEAKER turns to score against");
   std::optional<Uem> uem;
   if (!options.uem_path.empty()) uem = read_uem_file(options.uem_path);

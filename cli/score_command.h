@@ -15,6 +15,7 @@ struct ScoreOptions {
   std::string uem_path;         // empty: score the extent of reference and hypothesis turns
   double collar_s = 0.0;
   bool skip_overlap = false;
+  bool exclusive = false;       // score the exclusive_segments of JSON hypotheses
   bool per_file = false;
   bool json = false;
 };

@@ -48,6 +48,12 @@ std::string make_temp_dir() {
   return buffer.data();
 }
 
+std::string test_source_path(const std::string& relative) {
+  const std::string path = std::string(DIARIZE_TEST_SOURCE_DIR) + "/" + relative;
+  if (!exists(path)) throw std::runtime_error("test file '" + path + "' is missing");
+  return path;
+}
+
 std::string binary_dir() {
   // Lets a new test be run against an older build, to see it fail before the fix it guards.
   if (const char* dir = std::getenv("DIARIZE_TEST_BINARY_DIR"); dir && *dir) return dir;

@@ -34,7 +34,6 @@ struct JobOptions {
   int num_speakers = 0;  // 0 = not set
   int min_speakers = 0;
   int max_speakers = 0;
-  bool exclusive = false;       // at most one speaker at a time
   bool return_centroids = false;
 };
 

@@ -125,6 +125,7 @@ DiscoveredModels discover_models(const ModelSearch& search) {
     }
   }
   models.notes.push_back("embedding: built-in (no embedding model found)");
+  models.embedding_not_found = true;
   return models;
 }
 

@@ -18,6 +18,7 @@ struct ModelSearch {
 struct DiscoveredModels {
   ModelDescription segmentation;
   bool builtin_embedding = true;
+  bool embedding_not_found = false;  // built-in because no model was found (not because it was asked for)
   ModelDescription embedding;      // valid when !builtin_embedding
   std::vector<std::string> notes;  // what was chosen and why (printed with --verbose)
 };

@@ -55,14 +55,13 @@ auto decoding(const char* what, F body) -> decltype(body()) {
 
 json to_json(const JobOptions& o) {
   return {{"num_speakers", o.num_speakers}, {"min_speakers", o.min_speakers}, {"max_speakers", o.max_speakers},
-          {"exclusive", o.exclusive},       {"return_centroids", o.return_centroids}};
+          {"return_centroids", o.return_centroids}};
 }
 JobOptions job_options_from(const json& j) {
   JobOptions o;
   o.num_speakers = j.at("num_speakers").get<int>();
   o.min_speakers = j.at("min_speakers").get<int>();
   o.max_speakers = j.at("max_speakers").get<int>();
-  o.exclusive = j.at("exclusive").get<bool>();
   o.return_centroids = j.at("return_centroids").get<bool>();
   return o;
 }
@@ -160,15 +159,41 @@ ProgressMessage decode_progress(const std::string& payload) {
   });
 }
 
+namespace {
+
+// Full double precision: the parent must print exactly what the in-process mode prints.
+json turns_to_json(const std::vector<SpeakerTurn>& turns) {
+  json out = json::array();
+  for (const SpeakerTurn& t : turns) out.push_back({t.start_s, t.end_s, t.speaker});
+  return out;
+}
+
+std::vector<SpeakerTurn> turns_from_json(const json& array, size_t num_labels) {
+  if (!array.is_array()) throw ProtocolError("turns are not an array");
+  std::vector<SpeakerTurn> turns;
+  for (const json& t : array) {
+    if (!t.is_array() || t.size() != 3) throw ProtocolError("a turn is not [start, end, speaker]");
+    SpeakerTurn turn{finite(t[0]), finite(t[1]), t[2].get<int>()};
+    if (turn.speaker < 0 || static_cast<size_t>(turn.speaker) >= num_labels)
+      throw ProtocolError("a turn names speaker " + std::to_string(turn.speaker) + " of " + std::to_string(num_labels));
+    turns.push_back(turn);
+  }
+  return turns;
+}
+
+}  // namespace
+
 std::string encode(const ResultMessage& m) {
   const Diarization& d = m.result.diarization;
-  json turns = json::array();
-  // Full double precision: the parent must print exactly what the in-process mode prints.
-  for (const SpeakerTurn& t : d.turns) turns.push_back({t.start_s, t.end_s, t.speaker});
   json timings = json::object();
   for (const auto& [stage, seconds] : m.result.timings_s) timings[stage] = seconds;
-  return json{{"job_id", m.job_id},       {"labels", d.labels},        {"turns", std::move(turns)},
-              {"centroids", d.centroids}, {"embedding", m.result.embedding}, {"timings_s", std::move(timings)}}
+  return json{{"job_id", m.job_id},
+              {"labels", d.labels},
+              {"turns", turns_to_json(d.turns)},
+              {"exclusive_turns", turns_to_json(d.exclusive_turns)},
+              {"centroids", d.centroids},
+              {"embedding", m.result.embedding},
+              {"timings_s", std::move(timings)}}
       .dump();
 }
 
@@ -179,13 +204,8 @@ ResultMessage decode_result(const std::string& payload) {
     m.job_id = unsigned_at(j, "job_id");
     Diarization& d = m.result.diarization;
     d.labels = j.at("labels").get<std::vector<std::string>>();
-    for (const json& t : j.at("turns")) {
-      if (!t.is_array() || t.size() != 3) throw ProtocolError("a turn is not [start, end, speaker]");
-      SpeakerTurn turn{finite(t[0]), finite(t[1]), t[2].get<int>()};
-      if (turn.speaker < 0 || static_cast<size_t>(turn.speaker) >= d.labels.size())
-        throw ProtocolError("a turn names speaker " + std::to_string(turn.speaker) + " of " + std::to_string(d.labels.size()));
-      d.turns.push_back(turn);
-    }
+    d.turns = turns_from_json(j.at("turns"), d.labels.size());
+    d.exclusive_turns = turns_from_json(j.at("exclusive_turns"), d.labels.size());
     d.centroids = j.at("centroids").get<std::vector<std::vector<float>>>();
     if (!d.centroids.empty() && d.centroids.size() != d.labels.size())
       throw ProtocolError("centroids do not match the speakers");

@@ -16,7 +16,10 @@ struct SpeakerTurn {
 
 struct Diarization {
   std::vector<std::string> labels;               // "SPEAKER_00", ...
-  std::vector<SpeakerTurn> turns;                // sorted by (start, end, speaker)
+  std::vector<SpeakerTurn> turns;                // regular diarization, sorted by (start, end, speaker)
+  // The exclusive diarization (pyannote 4.x): at most one speaker at any time, the same labels,
+  // sorted the same way. Every engine path fills both; --exclusive selects this one for printing.
+  std::vector<SpeakerTurn> exclusive_turns;
   std::vector<std::vector<float>> centroids;     // one per label when requested, else empty
 };
 
@@ -31,6 +34,12 @@ struct FileResult {
   std::string embedding;  // embedding used ("builtin", or the model's description)
   std::map<std::string, double> timings_s;  // stage -> seconds
 };
+
+// Which of a result's two diarizations to print or score.
+enum class TurnSelection { kRegular, kExclusive };
+inline const std::vector<SpeakerTurn>& selected_turns(const Diarization& d, TurnSelection which) {
+  return which == TurnSelection::kExclusive ? d.exclusive_turns : d.turns;
+}
 
 // "SPEAKER_00" style label for cluster index `k` (pyannote's rename_labels scheme).
 std::string speaker_label(int k);

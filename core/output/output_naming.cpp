@@ -21,29 +21,37 @@ std::string file_stem(const std::string& path) {
   return name;
 }
 
-std::string output_relative_path(const InputItem& item, const std::string& extension) {
+std::string output_relative_stem(const InputItem& item) {
   std::string folder_part;
   if (!item.folder.empty()) {
     const fs::path below = fs::path(item.path).lexically_relative(item.folder).parent_path();
     if (!below.empty() && below != ".") folder_part = below.string() + "/";
   }
-  return folder_part + file_stem(item.path) + "." + extension;
+  return folder_part + file_stem(item.path);
 }
 
-std::vector<std::string> output_paths_in_folder(const std::vector<InputItem>& items, const std::string& folder,
-                                                const std::string& extension) {
+std::string output_relative_path(const InputItem& item, const std::string& extension) {
+  return output_relative_stem(item) + "." + extension;
+}
+
+std::vector<std::vector<std::string>> output_paths_in_folder(const std::vector<InputItem>& items,
+                                                             const std::string& folder,
+                                                             const std::vector<std::string>& extensions) {
   std::string prefix = folder;
   while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
   prefix += "/";
-  std::vector<std::string> paths;
+  std::vector<std::vector<std::string>> paths(items.size());
   std::map<std::string, size_t> owner;  // relative output -> index of the input that writes it
   for (size_t i = 0; i < items.size(); ++i) {
-    const std::string relative = output_relative_path(items[i], extension);
-    const auto [it, added] = owner.emplace(relative, i);
-    if (!added)
-      throw UsageError(items[it->second].path + " and " + items[i].path + " would both be written to " + prefix +
-                       relative + " (output names: docs/cli.md)");
-    paths.push_back(prefix + relative);
+    const std::string stem = output_relative_stem(items[i]);
+    for (const std::string& extension : extensions) {
+      const std::string relative = stem + "." + extension;
+      const auto [it, added] = owner.emplace(relative, i);
+      if (!added)
+        throw UsageError(items[it->second].path + " and " + items[i].path + " would both be written to " + prefix +
+                         relative + " (output names: docs/cli.md)");
+      paths[i].push_back(prefix + relative);
+    }
   }
   // "x.rttm" from x.wav and "x.rttm/y.rttm" from a folder named x.rttm cannot both exist.
   for (const auto& [relative, index] : owner) {

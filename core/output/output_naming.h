@@ -16,14 +16,21 @@ namespace diarize {
 // dot is not an extension: ".wav" -> ".wav"); "stdin" for "-". Bytes are kept as they are.
 std::string file_stem(const std::string& path);
 
-// The output of `item` relative to the output folder. `extension` has no leading dot and may
-// itself contain dots ("rttm", "json", "labels.txt").
+// The output of `item` relative to the output folder, without the extension: "<stem>" or
+// "<path below the folder argument, extension dropped>". Files that go with an input (a
+// transcript in a folder) are looked up by the same name.
+std::string output_relative_stem(const InputItem& item);
+
+// The same with `extension`, which has no leading dot and may itself contain dots ("rttm",
+// "json", "labels.txt").
 std::string output_relative_path(const InputItem& item, const std::string& extension);
 
-// The output paths of all `items` inside `folder` (same order). Throws UsageError naming both
-// inputs when two map to one output, or when one output would have to be a folder on the path
-// of another.
-std::vector<std::string> output_paths_in_folder(const std::vector<InputItem>& items, const std::string& folder,
-                                                const std::string& extension);
+// The output paths of all `items` inside `folder`, one per extension (one per output format):
+// paths[i][k] is items[i]'s output with extensions[k]. Throws UsageError naming both inputs when
+// two outputs (of any inputs and formats) are one file, or when one output would have to be a
+// folder on the path of another.
+std::vector<std::vector<std::string>> output_paths_in_folder(const std::vector<InputItem>& items,
+                                                             const std::string& folder,
+                                                             const std::vector<std::string>& extensions);
 
 }  // namespace diarize

@@ -13,10 +13,10 @@
 
 namespace diarize {
 
-std::string format_rttm(const std::string& uri, const Diarization& diarization) {
+std::string format_rttm(const std::string& uri, const Diarization& diarization, TurnSelection which) {
   std::string out;
   char line[512];
-  for (const SpeakerTurn& turn : diarization.turns) {
+  for (const SpeakerTurn& turn : selected_turns(diarization, which)) {
     const std::string& label = diarization.labels.at(static_cast<size_t>(turn.speaker));
     const int n = std::snprintf(line, sizeof(line), "SPEAKER %s 1 %.3f %.3f <NA> <NA> %s <NA> <NA>\n", uri.c_str(),
                                 turn.start_s, turn.end_s - turn.start_s, label.c_str());

@@ -9,8 +9,10 @@
 
 namespace diarize {
 
-// `SPEAKER <uri> 1 <onset %.3f> <duration %.3f> <NA> <NA> <label> <NA> <NA>` per turn.
-std::string format_rttm(const std::string& uri, const Diarization& diarization);
+// `SPEAKER <uri> 1 <onset %.3f> <duration %.3f> <NA> <NA> <label> <NA> <NA>` per turn of the
+// selected diarization (regular by default).
+std::string format_rttm(const std::string& uri, const Diarization& diarization,
+                        TurnSelection which = TurnSelection::kRegular);
 
 struct RttmTurn {
   std::string uri;

@@ -54,16 +54,15 @@ Diarization diarize_from_clusters(const ChunkFrames& segmentation, const Speaker
   const FrameSeries activations =
       padded_activations(clustered_activations(segmentation, hard_clusters, chunks, config.frames), capped);
   BinarizedDiarization regular = binarize(discrete_diarization(activations, capped));
+  // 4.x's exclusive diarization: the same activations and hard clusters with the count capped at 1,
+  // labelled like the regular one.
+  std::vector<int> at_most_one(capped);
+  for (int& c : at_most_one) c = std::min(c, 1);
+  const Diarization exclusive = binarize_with_labels(discrete_diarization(activations, at_most_one),
+                                                     regular.diarization.labels, regular.label_clusters);
 
-  Diarization out;
-  if (options.exclusive) {
-    std::vector<int> at_most_one(capped);
-    for (int& c : at_most_one) c = std::min(c, 1);
-    out = binarize_with_labels(discrete_diarization(activations, at_most_one), regular.diarization.labels,
-                               regular.label_clusters);
-  } else {
-    out = std::move(regular.diarization);
-  }
+  Diarization out = std::move(regular.diarization);
+  out.exclusive_turns = exclusive.turns;
 
   if (options.return_centroids) {
     // Labels made by count padding (more simultaneous speakers than clusters) get zero vectors.

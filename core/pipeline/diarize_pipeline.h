@@ -28,8 +28,8 @@ void validate_speaker_options(const JobOptions& options);
 
 // segmentation: hard [C, 589, 3] activity (powerset_to_multilabel output). embeddings: [C, 3, dim],
 // NaN rows for pairs that were not computed (pairs without activity may be skipped: they never
-// reach the clustering). Returns the regular diarization, or the exclusive one (count capped at 1,
-// labels and centroids of the regular one) when options.exclusive; centroids (mean raw embedding of
+// reach the clustering). Returns the regular diarization in `turns` and the exclusive one (count
+// capped at 1, labels of the regular one) in `exclusive_turns`; centroids (mean raw embedding of
 // each label's cluster, zeros for a label made by count padding) when options.return_centroids.
 Diarization diarize_from_segmentation(const ChunkFrames& segmentation, const std::vector<float>& embeddings,
                                       int64_t dim, const JobOptions& options, const PipelineConfig& config = {});

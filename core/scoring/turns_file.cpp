@@ -21,8 +21,14 @@ bool is_blank(const std::string& text) {
   return true;
 }
 
-void append_result(const FileResult& result, std::vector<RttmTurn>& turns, const std::string& where) {
-  for (const SpeakerTurn& t : result.diarization.turns) {
+// Parses one diarize JSON object and appends the selected turns.
+void append_result(const std::string& text, TurnSelection which, std::vector<RttmTurn>& turns,
+                   const std::string& where) {
+  bool has_exclusive = false;
+  const FileResult result = parse_json(text, &has_exclusive);
+  if (which == TurnSelection::kExclusive && !has_exclusive)
+    throw InputError(where + ": no exclusive_segments (written by an older diarize; run it again)");
+  for (const SpeakerTurn& t : selected_turns(result.diarization, which)) {
     if (!(t.start_s >= 0) || !(t.end_s >= t.start_s))
       throw InputError(where + ": segment [" + std::to_string(t.start_s) + ", " + std::to_string(t.end_s) +
                        "] is not a valid time span");
@@ -35,7 +41,7 @@ void append_result(const FileResult& result, std::vector<RttmTurn>& turns, const
   }
 }
 
-std::vector<RttmTurn> parse_json_turns(const std::string& text, const std::string& origin) {
+std::vector<RttmTurn> parse_json_turns(const std::string& text, const std::string& origin, TurnSelection which) {
   std::vector<RttmTurn> turns;
   std::istringstream lines(text);
   std::string line;
@@ -45,21 +51,23 @@ std::vector<RttmTurn> parse_json_turns(const std::string& text, const std::strin
     ++number;
     if (is_blank(line)) continue;
     const std::string where = origin + ":" + std::to_string(number);
-    FileResult result;
     try {
-      result = parse_json(line);
+      append_result(line, which, turns, where);
+    } catch (const InputError&) {
+      throw;
     } catch (const std::exception& e) {
       // Not JSON Lines: maybe one pretty-printed object spanning the whole file.
       if (!parsed_any) {
         try {
-          append_result(parse_json(text), turns, origin);
+          append_result(text, which, turns, origin);
           return turns;
+        } catch (const InputError&) {
+          throw;
         } catch (const std::exception&) {
         }
       }
       throw InputError(where + ": " + e.what());
     }
-    append_result(result, turns, where);
     parsed_any = true;
   }
   return turns;
@@ -67,13 +75,15 @@ std::vector<RttmTurn> parse_json_turns(const std::string& text, const std::strin
 
 }  // namespace
 
-std::vector<RttmTurn> parse_turns(std::istream& in, const std::string& origin) {
+std::vector<RttmTurn> parse_turns(std::istream& in, const std::string& origin, TurnSelection which) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw InputError(origin + ": read error");
   const std::string text = buffer.str();
   const size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && text[first] == '{') return parse_json_turns(text, origin);
+  if (first != std::string::npos && text[first] == '{') return parse_json_turns(text, origin, which);
+  if (which == TurnSelection::kExclusive)
+    throw InputError(origin + ": --exclusive reads the exclusive_segments of diarize JSON; an RTTM holds one diarization");
   std::istringstream rttm(text);
   try {
     return parse_rttm(rttm, origin);
@@ -84,11 +94,11 @@ std::vector<RttmTurn> parse_turns(std::istream& in, const std::string& origin) {
   }
 }
 
-std::vector<RttmTurn> read_turns_file(const std::string& path) {
-  if (path == "-") return parse_turns(std::cin, "stdin");
+std::vector<RttmTurn> read_turns_file(const std::string& path, TurnSelection which) {
+  if (path == "-") return parse_turns(std::cin, "stdin", which);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": " + std::strerror(errno));
-  return parse_turns(in, path);
+  return parse_turns(in, path, which);
 }
 
 }  // namespace diarize

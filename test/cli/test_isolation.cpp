@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -19,6 +20,8 @@
 
 #include "audio_fixtures.h"
 #include "cli/cli_runner.h"
+#include "output/json_output.h"
+#include "output/rttm.h"
 #include "test_support.h"
 
 extern char** environ;
@@ -389,4 +392,43 @@ TEST_CASE("Real engine: a crash or a hang on attempt 1 still gives the clean res
   }
   require_no_process_left();
   require_no_temp_files(dir);
+}
+
+TEST_CASE("Real engine: one run returns both diarizations; --exclusive prints the exclusive one",
+          "[isolation][cli][real-engine][exclusive]") {
+  // A file with overlapped speech, so the two diarizations differ.
+  const std::string input = "'" + shared_path("data/synthetic_librispeech/synth_3spk_overlap.wav") + "'";
+  const CommandResult json = run_command(real_diarize("", "-f json " + input));
+  INFO(json.err);
+  REQUIRE(json.exit_code == 0);
+  const FileResult result = parse_json(json.out);
+  REQUIRE_FALSE(result.diarization.exclusive_turns.empty());
+  const CommandResult regular = run_command(real_diarize("", input));
+  const CommandResult exclusive = run_command(real_diarize("", "--exclusive " + input));
+  REQUIRE(regular.exit_code == 0);
+  REQUIRE(exclusive.exit_code == 0);
+  // The JSON rounds times to the millisecond, the RTTM prints start and duration: compare turn by turn.
+  const auto same_turns = [&result](const std::string& rttm, const std::vector<SpeakerTurn>& expected) {
+    std::istringstream in(rttm);
+    const std::vector<RttmTurn> printed = parse_rttm(in, "stdout");
+    REQUIRE(printed.size() == expected.size());
+    for (size_t i = 0; i < printed.size(); ++i) {
+      CHECK(printed[i].start_s == Approx(expected[i].start_s).margin(0.0015));
+      CHECK(printed[i].end_s() == Approx(expected[i].end_s).margin(0.0015));
+      CHECK(printed[i].speaker == result.diarization.labels.at(static_cast<size_t>(expected[i].speaker)));
+    }
+  };
+  same_turns(regular.out, result.diarization.turns);
+  same_turns(exclusive.out, result.diarization.exclusive_turns);
+  CHECK(exclusive.out != regular.out);
+  // Exclusive turns never overlap, and each lies inside the regular speech of the same speaker.
+  std::vector<SpeakerTurn> turns = result.diarization.exclusive_turns;
+  sort_turns(turns);
+  for (size_t i = 1; i < turns.size(); ++i) CHECK(turns[i].start_s >= turns[i - 1].end_s - 1e-9);
+  for (const SpeakerTurn& t : turns) {
+    double covered = 0.0;
+    for (const SpeakerTurn& r : result.diarization.turns)
+      if (r.speaker == t.speaker) covered += std::max(0.0, std::min(r.end_s, t.end_s) - std::max(r.start_s, t.start_s));
+    CHECK(covered == Approx(t.end_s - t.start_s).margin(0.02));
+  }
 }

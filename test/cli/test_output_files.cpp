@@ -103,7 +103,8 @@ TEST_CASE("-o naming a device, a FIFO or a symlink writes into it instead of rep
     }
     const std::string null_device = dir + "/null";
     REQUIRE(::mknod(null_device.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0);
-    const CommandResult r = run_test_engine("", "-o '" + null_device + "' '" + input + "'");
+    // No extension to tell the format from: --format says it.
+    const CommandResult r = run_test_engine("", "-f rttm -o '" + null_device + "' '" + input + "'");
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(node_at(null_device).type == S_IFCHR);
@@ -114,7 +115,7 @@ TEST_CASE("-o naming a device, a FIFO or a symlink writes into it instead of rep
     // The reader gives up after a while, so that a regression (the FIFO replaced, nobody ever
     // writing into it) fails instead of hanging.
     const CommandResult r = run_command("timeout 20 cat '" + fifo + "' > '" + dir + "/read' & " +
-                                        test_engine_command("", "-o '" + fifo + "' '" + input + "'") + "; wait");
+                                        test_engine_command("", "-f rttm -o '" + fifo + "' '" + input + "'") + "; wait");
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(node_at(fifo).type == S_IFIFO);

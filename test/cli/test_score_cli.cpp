@@ -159,3 +159,37 @@ TEST_CASE("score CLI: the AMI excerpts' reference against itself, with and witho
   const auto r = score("--ref '" + rttm + "' --hyp '" + rttm + "' --json --uem '" + uem + "'");
   CHECK(nlohmann::json::parse(r.out)["total"]["scored_s"].get<double>() == Approx(360.0).margin(1e-6));
 }
+
+TEST_CASE("score CLI: --exclusive scores the JSON exclusive_segments, and refuses RTTM or old JSON", "[score_cli]") {
+  const std::string dir = test::make_temp_dir();
+  const std::string ref = write_file(dir, "ref.rttm",
+                                     "SPEAKER f1 1 0.000 10.000 <NA> <NA> A <NA> <NA>\n"
+                                     "SPEAKER f1 1 10.000 10.000 <NA> <NA> B <NA> <NA>\n");
+  FileResult a;
+  a.uri = "f1";
+  a.file = "f1.wav";
+  a.duration_s = 20;
+  a.diarization.labels = {"SPEAKER_00", "SPEAKER_01"};
+  // Regular: 2 s of spurious overlap (2 s false alarm of 20); exclusive: exact.
+  a.diarization.turns = {{0, 11, 0}, {9, 20, 1}};
+  a.diarization.exclusive_turns = {{0, 10, 0}, {10, 20, 1}};
+  const std::string hyp = write_file(dir, "hyp.json", format_json(a) + "\n");
+  const auto regular = score("--ref '" + ref + "' --hyp '" + hyp + "' --json");
+  REQUIRE(regular.exit_code == 0);
+  CHECK(nlohmann::json::parse(regular.out)["total"]["der_percent"].get<double>() == Approx(10.0));
+  const auto exclusive = score("--ref '" + ref + "' --hyp '" + hyp + "' --json --exclusive");
+  REQUIRE(exclusive.exit_code == 0);
+  CHECK(nlohmann::json::parse(exclusive.out)["total"]["der_percent"].get<double>() == 0.0);
+
+  auto r = score("--ref '" + ref + "' --hyp '" + ref + "' --exclusive");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("an RTTM holds one diarization") != std::string::npos);
+  nlohmann::json old = nlohmann::json::parse(format_json(a));
+  old.erase("exclusive_segments");
+  const std::string old_hyp = write_file(dir, "old.json", old.dump() + "\n");
+  r = score("--ref '" + ref + "' --hyp '" + old_hyp + "' --exclusive");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(old_hyp + ":1: no exclusive_segments") != std::string::npos);
+  // Without --exclusive an older file still scores.
+  CHECK(score("--ref '" + ref + "' --hyp '" + old_hyp + "'").exit_code == 0);
+}

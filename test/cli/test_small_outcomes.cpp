@@ -53,7 +53,7 @@ TEST_CASE("--embeddings with RTTM output gives one warning", "[cli][small-outcom
   write_tone_bursts(dir + "/a.wav", 1);
   const CommandResult rttm = run_test_engine("", "--embeddings '" + dir + "/a.wav'");
   CHECK(rttm.exit_code == 0);
-  CHECK(rttm.err == "diarize: warning: --embeddings has no effect on RTTM output (centroids are only in --format json)\n");
+  CHECK(rttm.err == "diarize: warning: --embeddings has no effect without --format json (centroids are only in JSON)\n");
   const CommandResult json = run_test_engine("", "--embeddings -f json '" + dir + "/a.wav'");
   CHECK(json.exit_code == 0);
   CHECK(json.err.empty());

@@ -14,6 +14,7 @@ TEST_CASE("JSON result follows schema diarize.result/1 and round-trips", "[json]
   r.duration_s = 12.3456;
   r.diarization.labels = {"SPEAKER_00", "SPEAKER_01"};
   r.diarization.turns = {{0.0169, 1.5004, 0}, {1.2, 3.0, 1}};
+  r.diarization.exclusive_turns = {{0.0169, 1.2, 0}, {1.2, 3.0, 1}};
   r.diarization.centroids = {{1.0f, 0.0f}, {0.0f, 1.0f}};
   r.device = "cpu";
   r.embedding = "builtin";
@@ -25,6 +26,8 @@ TEST_CASE("JSON result follows schema diarize.result/1 and round-trips", "[json]
   CHECK(j["segments"][0]["start"].get<double>() == 0.017);
   CHECK(j["segments"][0]["end"].get<double>() == 1.5);
   CHECK(j["segments"][1]["speaker"] == "SPEAKER_01");
+  CHECK(j["exclusive_segments"][0]["end"].get<double>() == 1.2);
+  CHECK(j["exclusive_segments"][1]["speaker"] == "SPEAKER_01");
   CHECK(j["fallback"].is_null());
   CHECK(text.find('\n') == std::string::npos);
 
@@ -32,6 +35,8 @@ TEST_CASE("JSON result follows schema diarize.result/1 and round-trips", "[json]
   CHECK(back.uri == "talk");
   CHECK(back.diarization.turns.size() == 2);
   CHECK(back.diarization.turns[1].speaker == 1);
+  REQUIRE(back.diarization.exclusive_turns.size() == 2);
+  CHECK(back.diarization.exclusive_turns[0].end_s == 1.2);
   CHECK(back.diarization.centroids.size() == 2);
   CHECK(back.timings_s.at("segmentation") == 0.25);
 }

@@ -292,6 +292,34 @@ void onnx_seeds() {
 
 }  // namespace
 
+void transcript_seeds() {
+  const char* target = "fuzz_transcript";
+  save_text(target, "srt", "1\r\n00:00:00,600 --> 00:00:02,600 X1:1\r\n<i>Hello</i> there,\r\n{\\an8}you?\r\n\r\n"
+                           "2\n01:00:04,200 --> 01:00:05,6\nFine.\n\n3\n00:00:07,000 --> 00:00:07,500\n\n");
+  save_text(target, "srt_malformed", "1\n00:00:03,000 --> 00:00:02,000\nx\n\nhello\n7");
+  save_text(target, "webvtt", "\xEF\xBB\xBFWEBVTT header\n\nSTYLE\n::cue {}\n\nNOTE n\n\nid\n"
+                              "00:00.600 --> 00:02.600 align:start\n<v A>Hi &amp; <c.x>you</c> <00:00:01.000>&lt;3\n");
+  save_text(target, "whisper_cpp",
+            "{\n\t\"result\": {\"language\": \"en\"},\n\t\"transcription\": [\n\t\t{\n\t\t\t\"timestamps\": "
+            "{\"from\": \"00:00:00,000\", \"to\": \"00:00:02,600\"},\n\t\t\t\"offsets\": {\"from\": 0, \"to\": 2600},\n"
+            "\t\t\t\"text\": \" Hello, caf\xC3\xA9\",\n\t\t\t\"tokens\": [\n"
+            "\t\t\t\t{\"text\": \"[_BEG_]\", \"offsets\": {\"from\": 0, \"to\": 0}, \"id\": 50364, \"p\": 0.9, \"t_dtw\": -1},\n"
+            "\t\t\t\t{\"text\": \" Hel\", \"offsets\": {\"from\": 600, \"to\": 800}, \"id\": 1, \"p\": nan, \"t_dtw\": -1},\n"
+            "\t\t\t\t{\"text\": \"lo,\", \"offsets\": {\"from\": 800, \"to\": 1000}, \"id\": 2, \"p\": 0.9, \"t_dtw\": -1},\n"
+            "\t\t\t\t{\"text\": \" caf\xC3\", \"offsets\": {\"from\": 1000, \"to\": 1500}, \"id\": 3, \"p\": 0.9, \"t_dtw\": -1},\n"
+            "\t\t\t\t{\"text\": \"\xA9\", \"id\": 4, \"p\": 0.9, \"t_dtw\": -1}\n\t\t\t]\n\t\t}\n\t]\n}\n");
+  save_text(target, "whisper",
+            "{\"text\": \" Hi there.\", \"segments\": [{\"id\": 0, \"start\": 0.5, \"end\": 5.0, \"text\": \" Hi \\u00e9 "
+            "\\ud83d\\ude00 there.\", \"avg_logprob\": NaN, \"words\": [{\"word\": \" Hi\", \"start\": 0.5, \"end\": 1.0, "
+            "\"probability\": 0.9}, {\"word\": \" there.\", \"start\": 4.0, \"end\": 5.0, \"probability\": 1e-3}]}], "
+            "\"language\": \"en\"}");
+  save_text(target, "whisperx",
+            "{\"segments\": [{\"start\": NaN, \"end\": 9.5, \"text\": \" in 2024 yes\", \"words\": [{\"word\": \"in\"}, "
+            "{\"word\": \"2024\", \"start\": null}, {\"word\": \"yes\", \"start\": 8.0, \"end\": 9.5, \"score\": 0.5}]}], "
+            "\"word_segments\": []}");
+  save_text(target, "json_malformed", "{\"segments\": [{\"start\": 1, \"end\": -Infinity, \"text\": [\"\\ud800\"]}");
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: %s test/fuzz/corpus\n", argv[0]);
@@ -303,5 +331,6 @@ int main(int argc, char** argv) {
   rttm_seeds();
   audio_seeds();
   onnx_seeds();
+  transcript_seeds();
   return 0;
 }

@@ -69,6 +69,8 @@ class EnergyEngine : public Engine {
       }
     }
     if (result.diarization.turns.empty()) result.diarization.labels.clear();
+    // One speaker, so its turns never overlap: the exclusive diarization is the regular one.
+    result.diarization.exclusive_turns = result.diarization.turns;
     if (options.return_centroids && !result.diarization.labels.empty())
       result.diarization.centroids = {{static_cast<float>(energy_sum / static_cast<double>(windows)), 1.0f}};
     result.embedding = "test-energy";

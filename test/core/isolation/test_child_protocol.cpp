@@ -54,6 +54,7 @@ TEST_CASE("RESULT keeps times and centroids bit-exact", "[isolation][protocol]")
   // Values that a decimal printer with few digits would change: the parent must print exactly
   // what the in-process mode prints, so no tolerance here.
   m.result.diarization.turns = {{0.1 + 0.2, 1.0 / 3.0, 1}, {12345.678901234567, 12346.0000000001, 0}};
+  m.result.diarization.exclusive_turns = {{0.1 + 0.2, 0.30000000000000004 + 1e-16, 1}};
   m.result.diarization.centroids = {{0.1f, -1e-30f, 3.4e38f}, {1.0f / 3.0f, 0.0f, -0.0f}};
   m.result.embedding = "builtin";
   m.result.timings_s["segmentation"] = 0.123456789;
@@ -64,6 +65,9 @@ TEST_CASE("RESULT keeps times and centroids bit-exact", "[isolation][protocol]")
   CHECK(back.result.diarization.turns[0].end_s == 1.0 / 3.0);
   CHECK(back.result.diarization.turns[0].speaker == 1);
   CHECK(back.result.diarization.turns[1].start_s == 12345.678901234567);
+  REQUIRE(back.result.diarization.exclusive_turns.size() == 1);
+  CHECK(back.result.diarization.exclusive_turns[0].end_s == m.result.diarization.exclusive_turns[0].end_s);
+  CHECK(back.result.diarization.exclusive_turns[0].speaker == 1);
   CHECK(back.result.diarization.centroids == m.result.diarization.centroids);
   CHECK(back.result.diarization.labels == m.result.diarization.labels);
   CHECK(back.result.timings_s == m.result.timings_s);
@@ -74,14 +78,13 @@ TEST_CASE("Other messages round-trip", "[isolation][protocol]") {
   JobMessage job;
   job.job_id = 7;
   job.options.num_speakers = 3;
-  job.options.exclusive = true;
+  job.options.return_centroids = true;
   job.fault = FaultKind::kGarbage;
   job.sample_count = 123456789012ULL;
   const JobMessage j = decode_job(encode(job));
   CHECK(j.job_id == 7);
   CHECK(j.options.num_speakers == 3);
-  CHECK(j.options.exclusive);
-  CHECK(!j.options.return_centroids);
+  CHECK(j.options.return_centroids);
   CHECK(j.fault == FaultKind::kGarbage);
   CHECK(j.sample_count == 123456789012ULL);
 
@@ -113,17 +116,22 @@ TEST_CASE("Malformed payloads are protocol errors", "[isolation][protocol]") {
   CHECK_THROWS_AS(decode_result("[]"), ProtocolError);
   CHECK_THROWS_AS(decode_result(R"({"job_id":1})"), ProtocolError);
   // A turn naming a speaker that is not listed would index out of bounds in the formatters.
+  const auto result = [](const std::string& turns, const std::string& exclusive_turns) {
+    return R"({"job_id":1,"labels":["A"],"turns":)" + turns + R"(,"exclusive_turns":)" + exclusive_turns +
+           R"(,"centroids":[],"embedding":"","timings_s":{}})";
+  };
+  CHECK_THROWS_AS(decode_result(result("[[0,1,1]]", "[]")), ProtocolError);
+  CHECK_THROWS_AS(decode_result(result("[[0,1]]", "[]")), ProtocolError);
+  CHECK_THROWS_AS(decode_result(result("[[0,1,0]]", "[[0,1,1]]")), ProtocolError);
+  CHECK_THROWS_AS(decode_result(result("[[0,1,0]]", "{}")), ProtocolError);
+  // A child of protocol 1 sends no exclusive turns.
   CHECK_THROWS_AS(decode_result(
-                      R"({"job_id":1,"labels":["A"],"turns":[[0,1,1]],"centroids":[],"embedding":"","timings_s":{}})"),
+                      R"({"job_id":1,"labels":["A"],"turns":[[0,1,0]],"centroids":[],"embedding":"","timings_s":{}})"),
                   ProtocolError);
-  CHECK_THROWS_AS(decode_result(
-                      R"({"job_id":1,"labels":["A"],"turns":[[0,1]],"centroids":[],"embedding":"","timings_s":{}})"),
-                  ProtocolError);
-  CHECK_NOTHROW(decode_result(
-      R"({"job_id":1,"labels":["A"],"turns":[[0,1,0]],"centroids":[],"embedding":"","timings_s":{}})"));
+  CHECK_NOTHROW(decode_result(result("[[0,1,0]]", "[[0,1,0]]")));
   CHECK_THROWS_AS(decode_error(R"({"job_id":1,"kind":"cosmic","message":"x"})"), ProtocolError);
   CHECK_THROWS_AS(decode_job(R"({"job_id":1,"options":{},"fault":"none","sample_count":1})"), ProtocolError);
-  CHECK_THROWS_AS(decode_job(R"({"job_id":-1,"options":{"num_speakers":0,"min_speakers":0,"max_speakers":0,"exclusive":false,"return_centroids":false},"fault":"none","sample_count":1})"),
+  CHECK_THROWS_AS(decode_job(R"({"job_id":-1,"options":{"num_speakers":0,"min_speakers":0,"max_speakers":0,"return_centroids":false},"fault":"none","sample_count":1})"),
                   ProtocolError);
   CHECK_THROWS_AS(decode_ready(R"({"device":"","available_devices":"cpu"})"), ProtocolError);
   const std::string init = R"({"segmentation_path":"s","embedding_path":"","device":"cpu","threads":0,"batch_size":1)";

@@ -39,15 +39,16 @@ TEST_CASE("Files named alone go to <stem>.<ext>; folder finds keep their path be
   CHECK(output_relative_path(found_in("corpus", "corpus/day1/talk.flac"), "rttm") == "day1/talk.rttm");
   CHECK(output_relative_path(found_in("corpus/", "corpus/talk.flac"), "rttm") == "talk.rttm");
   CHECK(output_relative_path(found_in("corpus", "corpus/talk.flac"), "labels.txt") == "talk.labels.txt");
-  const std::vector<std::string> paths =
-      output_paths_in_folder({file_argument("x/one.wav"), found_in("c", "c/d/two.wav")}, "out//", "rttm");
-  CHECK(paths == std::vector<std::string>{"out/one.rttm", "out/d/two.rttm"});
+  CHECK(output_relative_stem(found_in("corpus", "corpus/day1/talk.flac")) == "day1/talk");
+  const std::vector<std::vector<std::string>> paths =
+      output_paths_in_folder({file_argument("x/one.wav"), found_in("c", "c/d/two.wav")}, "out//", {"rttm", "srt"});
+  CHECK(paths == std::vector<std::vector<std::string>>{{"out/one.rttm", "out/one.srt"}, {"out/d/two.rttm", "out/d/two.srt"}});
 }
 
 TEST_CASE("Two inputs for one output are a usage error naming both", "[output][output-naming]") {
   const auto message_for = [](const std::vector<InputItem>& items) {
     try {
-      output_paths_in_folder(items, "out", "rttm");
+      output_paths_in_folder(items, "out", {"rttm"});
     } catch (const UsageError& e) {
       return std::string(e.what());
     }
@@ -61,6 +62,13 @@ TEST_CASE("Two inputs for one output are a usage error naming both", "[output][o
   CHECK(message_for({file_argument("d/y.wav"), found_in("d", "d/y.wav")}).find("would both be written") !=
         std::string::npos);
   CHECK(message_for({file_argument("z.wav"), found_in("c", "c/z/w.wav")}) == "no error");
+  // One format's name may be another input's stem plus another format's extension.
+  try {
+    output_paths_in_folder({file_argument("x.wav"), file_argument("x.labels.wav")}, "out", {"labels.txt", "txt"});
+    FAIL("no collision found");
+  } catch (const UsageError& e) {
+    CHECK(std::string(e.what()) == "x.wav and x.labels.wav would both be written to out/x.labels.txt (output names: docs/cli.md)");
+  }
   CHECK(message_for({file_argument("z.wav"), found_in("c", "c/z.rttm/w.wav")}) ==
         "z.wav would be written to out/z.rttm, the folder of c/z.rttm/w.wav's output out/z.rttm/w.rttm");
 }
