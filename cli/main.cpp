@@ -74,7 +74,7 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& formats) {
          "about 2x faster with a ResNet34, close to exact but not equal (docs/cli.md)")
       ->check(CLI::IsMember({"exact", "fast"}));
   app.add_flag("--no-isolation", o.no_isolation, "Run the networks in this process instead of a child");
-  app.add_option("--timeout", o.timeout_s, "Seconds one attempt at one input may take before it is cut and retried on CPU (0 = no limit)")
+  app.add_option("--timeout", o.timeout_s, "Seconds one attempt at one input may take once the engine is ready; then it is cut, and retried on CPU if it ran on an accelerator (0 = no limit)")
       ->check(CLI::Range(0.0, 1e9));
   app.add_option("--max-accelerator-failures", o.max_accelerator_failures,
                  "Accelerator failures after which the rest of the batch runs on CPU")

@@ -127,6 +127,12 @@ int run_diarization(RunOptions& options) {
       std::optional<Transcript> transcript;
       if (transcripts.enabled()) transcript = read_transcript_file(transcripts.path_for(item));
       display.start_file(index + 1, total_items, item.path);
+      if (!diarizer) {
+        // Before the first decode: a configuration error (no model, a --device the machine
+        // lacks) stops the run before any work.
+        diarizer = make_diarizer(options, faults, log);
+        diarizer->prepare();
+      }
       size_t sample_count = 0;
       std::unique_ptr<SharedAudio> audio;
       const auto decode_start = std::chrono::steady_clock::now();
@@ -138,7 +144,7 @@ int run_diarization(RunOptions& options) {
         decode_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - decode_start).count();
         sample_count = samples.size();
         if (sample_count == 0) {
-          // Not an error: nothing was said, so there are no speakers (and no child is needed).
+          // Not an error: nothing was said, so there are no speakers (and no work for the child).
           if (!options.quiet) log("diarize: " + item.path + ": no audio samples; no speakers");
           DiarizeOutcome empty;
           empty.device = "none";
@@ -147,7 +153,6 @@ int run_diarization(RunOptions& options) {
         }
         audio = samples.finish();
       }
-      if (!diarizer) diarizer = make_diarizer(options, faults, log);
       DiarizeOutcome outcome = diarizer->diarize(item.path, index + 1, *audio, options.job,
                                                  [&display](const ProgressEvent& event) { display.update(event); });
       FileResult result = to_file_result(item, sample_count, std::move(outcome));

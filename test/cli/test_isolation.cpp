@@ -107,22 +107,42 @@ TEST_CASE("A crash, abort, early exit or garbage on attempt 1 is retried on CPU 
   }
 }
 
-TEST_CASE("A hang is cut at --timeout, escalated to SIGKILL, and retried", "[isolation][cli]") {
+TEST_CASE("A hang on an accelerator is cut at --timeout, escalated to SIGKILL, and retried on CPU", "[isolation][cli]") {
   Fixture fx;
   const std::string input = fx.wav(4);
   const std::string clean = fx.clean_rttm(input);
+  const std::string cuda = "DIARIZE_TEST_ENGINE_DEVICES=cuda,cpu DIARIZE_FAULT=hang@1";
   const auto start = std::chrono::steady_clock::now();
-  const CommandResult r = run_test_engine("DIARIZE_FAULT=hang@1", "--timeout 0.5 -f json '" + input + "'");
+  const CommandResult r = run_test_engine(cuda, "--timeout 0.5 -f json '" + input + "'");
   const double took_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(r.exit_code == 0);
-  CHECK(r.err == "diarize: " + input + ": cpu attempt failed (timed out after 0.5 s); retrying on CPU\n");
-  CHECK(r.out.find("\"fallback\":\"cpu attempt failed: timed out after 0.5 s\"") != std::string::npos);
+  CHECK(r.err == "diarize: " + input + ": cuda attempt failed (timed out after 0.5 s); retrying on CPU\n");
+  CHECK(r.out.find("\"fallback\":\"cuda attempt failed: timed out after 0.5 s\"") != std::string::npos);
   // 0.5 s timeout + 2 s grace (the hang ignores SIGTERM) + two short runs; bounded well below
   // what a missing SIGKILL would take (forever).
   CHECK(took_s >= 2.5);
   CHECK(took_s < 10.0);
-  const CommandResult rttm = run_test_engine("DIARIZE_FAULT=hang@1", "--timeout 0.5 '" + input + "'");
+  const CommandResult rttm = run_test_engine(cuda, "--timeout 0.5 '" + input + "'");
   CHECK(rttm.out == clean);
+}
+
+TEST_CASE("A CPU attempt that times out fails its input without a second CPU attempt", "[isolation][cli][timeout]") {
+  Fixture fx;
+  const std::string input = fx.wav(4);
+  const CommandResult r = run_test_engine("DIARIZE_FAULT=hang@1:1", "--timeout 0.5 '" + input + "' '" + fx.wav(5) + "'");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "diarize: " + input + ": cpu attempt timed out after 0.5 s\ndiarize: 1 of 2 inputs done, 1 failed\n");
+  CHECK(r.out == fx.clean_rttm(fx.wav(5)));
+}
+
+TEST_CASE("--timeout runs from the child's READY: a slow start does not count", "[isolation][cli][timeout]") {
+  Fixture fx;
+  const std::string input = fx.wav(6);
+  // The engine takes 1.5 s to start, the work a few milliseconds: a 1 s limit is plenty.
+  const CommandResult r = run_test_engine("DIARIZE_TEST_ENGINE_START_DELAY_MS=1500", "--timeout 1 '" + input + "'");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == fx.clean_rttm(input));
 }
 
 TEST_CASE("An input whose both attempts fail fails alone, with one clear line", "[isolation][cli]") {
@@ -196,16 +216,31 @@ TEST_CASE("Accelerator errors fall back to CPU, and the batch stays on CPU after
     CHECK(count_lines_containing(r.out, "\"fallback\":\"cuda attempt failed: accelerator: CUDA error") == 2);
     CHECK(count_lines_containing(r.out, "\"fallback\":\"cuda disabled after 2 failures in this batch\"") == 2);
   }
-  // A device the module does not offer is an accelerator failure too, not a dead end.
-  const CommandResult missing = run_test_engine("", "--device cuda '" + fx.wav(1) + "'");
-  CHECK(missing.exit_code == 0);
-  CHECK(missing.out == fx.clean_rttm(fx.wav(1)));
-  CHECK(missing.err == "diarize: " + fx.wav(1) +
-                           ": cuda attempt failed (accelerator: cuda is not available (available: cpu)); retrying on CPU\n");
   // Without failures the accelerator keeps the work.
   const CommandResult fine = run_test_engine("DIARIZE_TEST_ENGINE_DEVICES=cuda,cpu", "-f json " + fx.wav(1));
   CHECK(fine.out.find("\"device\":\"cuda\",\"fallback\":null") != std::string::npos);
   CHECK(fine.err.empty());
+}
+
+TEST_CASE("An explicit --device the machine lacks stops the run before the first input, exit 3", "[isolation][cli][device]") {
+  Fixture fx;
+  const std::string corrupt = fx.dir + "/corrupt.wav";
+  std::ofstream(corrupt) << "RIFF, but not really a wave file";
+  for (const char* mode : {"", "--no-isolation "}) {
+    INFO(mode);
+    // Not even the first (corrupt) input is looked at: no line about it, no retry.
+    const CommandResult r = run_test_engine("", std::string(mode) + "--device cuda '" + corrupt + "' '" + fx.wav(1) + "'");
+    CHECK(r.exit_code == 3);
+    CHECK(r.err == "diarize: --device cuda: not available on this machine (available: cpu)\n");
+    CHECK(r.out.empty());
+    const CommandResult mps = run_test_engine("DIARIZE_TEST_ENGINE_DEVICES=cuda,cpu", std::string(mode) + "--device mps '" + fx.wav(1) + "'");
+    CHECK(mps.exit_code == 3);
+    CHECK(mps.err == "diarize: --device mps: not available on this machine (available: cuda,cpu)\n");
+  }
+  // auto is unchanged: the first available device.
+  const CommandResult automatic = run_test_engine("", "--device auto -f json '" + fx.wav(1) + "'");
+  CHECK(automatic.exit_code == 0);
+  CHECK(automatic.out.find("\"device\":\"cpu\",\"fallback\":null") != std::string::npos);
 }
 
 TEST_CASE("Input errors are not retried; model errors stop the run with exit 3", "[isolation][cli]") {
@@ -369,12 +404,13 @@ TEST_CASE("Real engine: a crash or a hang on attempt 1 still gives the clean res
     CHECK(r.out == clean.out);
     CHECK(count_lines_containing(r.err, "retrying on CPU") == 1);
   }
-  SECTION("hang on attempt 1 is cut at --timeout") {
-    const CommandResult r = run_command(real_diarize("DIARIZE_FAULT=hang@1", "--timeout 20 '" + speech + "'"));
+  SECTION("hang on attempt 1 is cut at --timeout; on CPU that fails the input") {
+    // Start-up (LibTorch, the model) is not counted: 10 s is ample for 12 s of audio.
+    const CommandResult r = run_command(real_diarize("DIARIZE_FAULT=hang@1", "--timeout 10 '" + speech + "'"));
     INFO(r.err);
-    CHECK(r.exit_code == 0);
-    CHECK(r.out == clean.out);
-    CHECK(count_lines_containing(r.err, "retrying on CPU") == 1);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err == "diarize: " + speech + ": cpu attempt timed out after 10 s\n");
   }
   SECTION("both attempts fail for input 2 of 3: one line, exit 1, the others succeed") {
     const std::string other = speech_excerpt(dir, "other.wav", 11.0);
