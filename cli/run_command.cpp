@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "audio/audio_decoder.h"
+#include "audio/declared_length.h"
 #include "engine_config.h"
 #include "errors.h"
 #include "isolation/fault_injection.h"
@@ -66,6 +67,17 @@ void write_result(const OutputWriter& writer, size_t index, const FileResult& re
   }
   const AttributedTranscript attributed = assign_speakers(*transcript, result.diarization.exclusive_turns);
   writer.write(index, result, &attributed);
+}
+
+// What libsndfile's decoders printed while decoding (captured, never shown unprefixed), for -v.
+void log_library_messages(const LogLine& log, const std::string& path, const std::string& messages) {
+  size_t start = 0;
+  while (start < messages.size()) {
+    size_t end = messages.find('\n', start);
+    if (end == std::string::npos) end = messages.size();
+    if (end > start) log("diarize: " + path + ": decoder: " + messages.substr(start, end - start));
+    start = end + 1;
+  }
 }
 
 std::string timings_line(const std::string& path, const FileResult& result) {
@@ -140,7 +152,10 @@ int run_diarization(RunOptions& options) {
       {
         // Decoded straight into the memfd the child maps: the samples exist once, never twice.
         SharedAudioWriter samples;
-        decode_audio_into(item.path, samples);
+        const AudioSourceInfo source = decode_audio_into(item.path, samples);
+        const std::string truncated = truncation_warning(source.declared_frames, source.source_frames, source.source_rate_hz);
+        if (!truncated.empty() && !options.quiet) log("diarize: " + item.path + ": warning: " + truncated);
+        if (options.verbose) log_library_messages(log, item.path, source.library_messages);
         decode_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - decode_start).count();
         sample_count = samples.size();
         if (sample_count == 0) {
