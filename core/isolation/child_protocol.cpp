@@ -33,7 +33,7 @@ uint16_t get_u16(const std::string& in, size_t at) {
   return static_cast<uint16_t>(static_cast<unsigned char>(in[at]) | (static_cast<unsigned char>(in[at + 1]) << 8));
 }
 
-bool known_type(uint16_t type) { return type >= 1 && type <= 6; }
+bool known_type(uint16_t type) { return type >= 1 && type <= 7; }
 
 json parse_object(const std::string& payload, const char* what) {
   json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
@@ -133,6 +133,20 @@ JobMessage decode_job(const std::string& payload) {
     m.options = job_options_from(j.at("options"));
     m.fault = fault_from_name(j.at("fault").get<std::string>());
     m.sample_count = unsigned_at(j, "sample_count");
+    return m;
+  });
+}
+
+std::string encode(const DevicesMessage& m) {
+  return json{{"available_devices", m.available_devices}, {"device", m.device}}.dump();
+}
+
+DevicesMessage decode_devices(const std::string& payload) {
+  return decoding("DEVICES", [&] {
+    const json j = parse_object(payload, "DEVICES");
+    DevicesMessage m;
+    m.available_devices = j.at("available_devices").get<std::string>();
+    m.device = j.at("device").get<std::string>();
     return m;
   });
 }

@@ -33,6 +33,7 @@ enum class MessageType : uint16_t {
   kProgress = 4,  // child -> parent
   kResult = 5,    // child -> parent
   kError = 6,     // child -> parent
+  kDevices = 7,   // child -> parent: the engine module is loaded; its devices and the one chosen
 };
 
 struct Frame {
@@ -51,6 +52,11 @@ struct JobMessage {
   JobOptions options;
   FaultKind fault = FaultKind::kNone;
   uint64_t sample_count = 0;  // floats in the memfd sent with the frame
+};
+struct DevicesMessage {
+  std::string available_devices;  // what the module reported, e.g. "cuda,cpu"
+  std::string device;             // the device the engine is being created on; "" when the requested
+                                  // one is not available (the child then exits: a configuration error)
 };
 struct ReadyMessage {
   std::string device;             // the resolved device
@@ -72,6 +78,7 @@ struct ErrorMessage {
 
 std::string encode(const InitMessage& m);
 std::string encode(const JobMessage& m);
+std::string encode(const DevicesMessage& m);
 std::string encode(const ReadyMessage& m);
 std::string encode(const ProgressMessage& m);
 std::string encode(const ResultMessage& m);
@@ -80,6 +87,7 @@ std::string encode(const ErrorMessage& m);
 // Each throws ProtocolError when the payload is not the expected JSON object.
 InitMessage decode_init(const std::string& payload);
 JobMessage decode_job(const std::string& payload);
+DevicesMessage decode_devices(const std::string& payload);
 ReadyMessage decode_ready(const std::string& payload);
 ProgressMessage decode_progress(const std::string& payload);
 ResultMessage decode_result(const std::string& payload);

@@ -33,13 +33,17 @@ const char* role_name(ModelRole role);
 std::string role_with_article(ModelRole role);
 const char* format_name(ModelFormat format);
 
-// Throws FormatError when the file is unreadable or not a model diarize knows.
+// Throws FormatError when the file is unreadable or not a model diarize knows. Reads no weights:
+// the container is told from the first bytes (never more than kModelSniffBytes), then only the
+// names, dtypes and shapes are parsed from the mapped file (formats/mapped_file.h).
 ModelDescription recognise_model(const std::string& path);
 
 // The pieces of recognise_model, for callers that parse the file themselves (one read, one parse).
 enum class ModelContainer { kSafetensors, kPytorchZip, kNumpyZip, kOnnx };
-// By the first bytes; FormatError for anything else.
-ModelContainer sniff_model_container(const std::vector<uint8_t>& bytes, const std::string& path);
+inline constexpr size_t kModelSniffBytes = 64 << 10;
+// By the first bytes of the file (`size` is the whole file's; at most kModelSniffBytes are
+// looked at); FormatError for anything else.
+ModelContainer sniff_model_container(const uint8_t* data, size_t size, const std::string& path);
 // A pyannote-named state dict (safetensors or checkpoint) of `format`.
 ModelDescription describe_state_dict(const std::vector<TensorData>& tensors,
                                      const std::map<std::string, std::string>& metadata, ModelFormat format,

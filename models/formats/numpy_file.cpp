@@ -203,12 +203,12 @@ std::vector<TensorData> read_npz(const std::string& path, const NumpyLimits& lim
   return parse_npz(bytes.data(), bytes.size(), path, limits);
 }
 
-bool looks_like_npz(const std::vector<uint8_t>& bytes) {
+bool looks_like_npz(const uint8_t* data, size_t size) {
   // Local file header: signature, then name length at 26, extra length at 28, name at 30.
-  if (bytes.size() < 30 || le_u32(bytes.data()) != 0x04034b50u) return false;
-  const size_t name_len = static_cast<size_t>(bytes[26]) | (static_cast<size_t>(bytes[27]) << 8);
-  if (name_len < 5 || 30 + name_len > bytes.size()) return false;
-  return ends_with(std::string(reinterpret_cast<const char*>(bytes.data() + 30), name_len), ".npy");
+  if (size < 30 || le_u32(data) != 0x04034b50u) return false;
+  const size_t name_len = static_cast<size_t>(data[26]) | (static_cast<size_t>(data[27]) << 8);
+  if (name_len < 5 || 30 + name_len > size) return false;
+  return ends_with(std::string(reinterpret_cast<const char*>(data + 30), name_len), ".npy");
 }
 
 }  // namespace diarize

@@ -30,6 +30,6 @@ std::vector<TensorData> read_npz(const std::string& path, const NumpyLimits& lim
 
 // True when the bytes start like a zip archive whose first entry is a .npy file (how model
 // recognition tells an .npz from a PyTorch checkpoint, which is also a zip).
-bool looks_like_npz(const std::vector<uint8_t>& bytes);
+bool looks_like_npz(const uint8_t* data, size_t size);
 
 }  // namespace diarize

@@ -167,13 +167,18 @@ ByteView ZipArchive::read(const std::string& name) const {
 }
 
 ByteView ZipArchive::read(const ZipEntry& e) const {
+  const ByteView view = locate(e);
+  if (zip_crc32(view.data, view.size) != e.crc32)
+    throw FormatError(origin_ + ": zip entry '" + e.name + "' fails its CRC-32 check (corrupt file)");
+  return view;
+}
+
+ByteView ZipArchive::locate(const ZipEntry& e) const {
   auto fail = [&](const std::string& why) { return FormatError(origin_ + ": zip entry '" + e.name + "' " + why); };
   if (e.method != 0)
     throw fail("is compressed (method " + std::to_string(e.method) +
                "); only stored entries, as torch.save writes them, are supported");
-  const ByteView view = entry_data(e);
-  if (zip_crc32(view.data, view.size) != e.crc32) throw fail("fails its CRC-32 check (corrupt file)");
-  return view;
+  return entry_data(e);
 }
 
 ByteView ZipArchive::entry_data(const ZipEntry& e) const {

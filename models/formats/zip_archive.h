@@ -39,6 +39,8 @@ class ZipArchive {
   // compressed, encrypted, or its data lies outside the archive.
   ByteView read(const std::string& name) const;
   ByteView read(const ZipEntry& entry) const;
+  // The same checks but the CRC, so the data is not touched (to look at sizes only).
+  ByteView locate(const ZipEntry& entry) const;
   // A copy of a stored or deflated entry's bytes, CRC-checked. FormatError when the entry is
   // missing, encrypted, uses another method, declares more than `max_bytes`, or does not inflate
   // to exactly its declared size.

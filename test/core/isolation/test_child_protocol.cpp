@@ -111,6 +111,10 @@ TEST_CASE("Other messages round-trip", "[isolation][protocol]") {
   CHECK(decode_init(encode(init)).config.mode == NetworkMode::kExact);
 
   CHECK(decode_ready(encode(ReadyMessage{"cuda", "cuda,cpu"})).available_devices == "cuda,cpu");
+  const DevicesMessage d = decode_devices(encode(DevicesMessage{"cuda,cpu", "cuda"}));
+  CHECK((d.available_devices == "cuda,cpu" && d.device == "cuda"));
+  CHECK(decode_devices(encode(DevicesMessage{"cpu", ""})).device.empty());  // the requested one is absent
+  CHECK_THROWS_AS(decode_devices(R"({"device":"cpu"})"), ProtocolError);
   const ProgressMessage p = decode_progress(encode(ProgressMessage{9, {"embeddings", 3, 40}}));
   CHECK((p.job_id == 9 && p.event.stage == "embeddings" && p.event.done == 3 && p.event.total == 40));
   const ErrorMessage e = decode_error(encode(ErrorMessage{5, ErrorKind::kAccelerator, "accelerator: boom"}));
@@ -296,6 +300,9 @@ TEST_CASE("--device resolves against the module's devices", "[isolation]") {
   CHECK(resolve_device("auto", "") == "cpu");
   CHECK(resolve_device("cpu", "cuda") == "cpu");
   CHECK(resolve_device("cuda", "cuda,cpu") == "cuda");
-  CHECK_THROWS_WITH(resolve_device("cuda", "cpu"), "accelerator: cuda is not available (available: cpu)");
+  // An explicit device the module lacks is no device at all: a configuration error for the parent.
+  CHECK(resolve_device("cuda", "cpu").empty());
+  CHECK(resolve_device("mps", "").empty());
+  CHECK(unavailable_device_message("cuda", "cpu") == "--device cuda: not available on this machine (available: cpu)");
   CHECK(split_device_list(",cuda,,cpu,") == std::vector<std::string>{"cuda", "cpu"});
 }
