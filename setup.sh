@@ -24,7 +24,8 @@ for arg in "$@"; do
 done
 
 packages=(build-essential cmake ninja-build pkg-config libtorch-dev libopenblas0-openmp
-          libsndfile1-dev libsamplerate0-dev nlohmann-json3-dev libcli11-dev catch2 curl bzip2 ca-certificates)
+          libsndfile1-dev libsamplerate0-dev nlohmann-json3-dev libcli11-dev catch2 zlib1g-dev curl bzip2
+          ca-certificates)
 if [ "$install" = 1 ]; then
   missing=()
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -94,9 +94,16 @@ int serve(int fd) {
   ReadyMessage ready;
   try {
     module = std::make_unique<EngineModule>(find_engine_module());
-    ready.available_devices = module->available_devices();
+    DevicesMessage devices;
+    devices.available_devices = module->available_devices();
+    devices.device = resolve_device(init.config.device, devices.available_devices);
+    ready.available_devices = devices.available_devices;
+    // Before the engine (and its models) loads: the parent learns which device this child is
+    // for, and stops the run at once if the requested one is absent.
+    send_frame(fd, MessageType::kDevices, encode(devices));
+    if (devices.device.empty()) return 0;
     EngineConfig config = init.config;
-    config.device = resolve_device(config.device, ready.available_devices);
+    config.device = devices.device;
     engine = module->create(config);
     if (!engine) throw std::runtime_error("the engine module created no engine");
     ready.device = engine->device();

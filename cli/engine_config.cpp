@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/model_discovery.h"
+#include "errors.h"
 
 namespace diarize {
 namespace {
@@ -33,7 +34,9 @@ std::string fast_mode_note(bool builtin_embedding, const std::string& device) {
 
 EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::string>* notes,
                                    bool* embedding_not_found) {
-  const DiscoveredModels models = discover_models(ModelSearch{options.segmentation, options.embedding, options.models_dir});
+  ModelSearch search{options.segmentation, options.embedding, options.models_dir, options.plda_dir, true};
+  search.find_plda = options.pipeline != "3.1";
+  const DiscoveredModels models = discover_models(search);
   if (notes) *notes = models.notes;
   if (embedding_not_found) *embedding_not_found = models.embedding_not_found;
   EngineConfig config = options.engine;
@@ -41,6 +44,29 @@ EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::s
   config.embedding_path = models.builtin_embedding ? "" : models.embedding.path;
   config.builtin_parameters_path = models.builtin_parameters;
   config.device = options.device;
+
+  // community-1 when it can run (a neural embedding and a PLDA), unless --pipeline says otherwise.
+  std::string why;
+  if (models.builtin_embedding) {
+    if (options.pipeline == "community-1")
+      throw UsageError("--pipeline community-1 needs a speaker-embedding model (WeSpeaker ResNet34); the built-in "
+                       "embedding has its own clustering (docs/cli.md)");
+    why = "builtin (no embedding model: the built-in embedding and its own clustering)";
+  } else if (options.pipeline == "3.1") {
+    why = "3.1 (--pipeline 3.1)";
+  } else if (models.plda) {
+    config.pipeline = PipelineKind::kCommunity1;
+    config.plda_transform_path = models.plda->transform;
+    config.plda_path = models.plda->model;
+    why = options.pipeline == "community-1" ? "community-1 (--pipeline community-1)"
+                                            : "community-1 (an embedding model and a PLDA were found)";
+  } else if (options.pipeline == "community-1") {
+    throw ModelError("--pipeline community-1: no PLDA found (xvec_transform.npz and plda.npz; give --plda DIR or "
+                     "see docs/models.md)");
+  } else {
+    why = "3.1 (no PLDA found, so community-1 cannot run)";
+  }
+  if (notes) notes->push_back("pipeline: " + why);
   if (notes && config.mode == NetworkMode::kFast) notes->push_back(fast_mode_note(models.builtin_embedding, config.device));
   return config;
 }

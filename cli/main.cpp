@@ -2,7 +2,11 @@
 // line on stderr and a documented exit code (docs/cli.md).
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -11,7 +15,9 @@
 #include "run_command.h"
 #include "run_options.h"
 #include "models_command.h"
+#include "output/atomic_file.h"
 #include "score_command.h"
+#include "stdout_stream.h"
 
 using namespace diarize;
 
@@ -44,7 +50,8 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& formats) {
   app.add_option("--transcript", o.transcript,
                  "A speech recogniser's transcript (SRT, WebVTT, whisper.cpp/Whisper/WhisperX JSON) to put speakers "
                  "on; with several inputs a folder of <stem>.srt|.vtt|.json");
-  app.add_option("--uri", o.uri, "RTTM file id for a single input (default: file stem; 'stdin' for -)");
+  app.add_option("--uri", o.uri, "RTTM file id for a single input (default: file stem; 'stdin' for -)")
+      ->check([](const std::string& uri) { return uri.empty() ? std::string("must not be empty") : std::string(); });
   app.add_flag("-q,--quiet", o.quiet, "Print nothing on stderr but errors");
   app.add_flag("-v,--verbose", o.verbose, "Report choices and per-stage timings on stderr");
   app.add_flag("--skip-existing", o.skip_existing, "Skip inputs whose output file already exists");
@@ -58,6 +65,11 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& formats) {
   app.add_option("--segmentation", o.segmentation, "Segmentation model file");
   app.add_option("--embedding", o.embedding, "Speaker-embedding model file, or 'builtin'");
   app.add_option("--models", o.models_dir, "Folder to look for models in");
+  app.add_option("--plda", o.plda_dir, "Folder holding the community-1 PLDA (xvec_transform.npz, plda.npz)");
+  app.add_option("--pipeline", o.pipeline,
+                 "community-1 (VBx + PLDA, pyannote 4's default) or 3.1; default: community-1 when an embedding "
+                 "model and a PLDA are found, else 3.1")
+      ->check(CLI::IsMember({"community-1", "3.1"}));
   app.add_option("--device", o.device, "Where the networks run")->check(CLI::IsMember({"auto", "cpu", "cuda", "mps"}));
   app.add_option("--threads", o.engine.threads, "CPU threads for the networks (0 = all cores)")->check(CLI::Range(0, 1024));
   app.add_option("--batch-size", o.engine.batch_size, "Chunks per network batch")->check(CLI::Range(1, 1024));
@@ -67,19 +79,50 @@ void add_run_options(CLI::App& app, RunOptions& o, std::string& formats) {
          "about 2x faster with a ResNet34, close to exact but not equal (docs/cli.md)")
       ->check(CLI::IsMember({"exact", "fast"}));
   app.add_flag("--no-isolation", o.no_isolation, "Run the networks in this process instead of a child");
-  app.add_option("--timeout", o.timeout_s, "Seconds one attempt at one input may take before it is cut and retried on CPU (0 = no limit)")
+  app.add_option("--timeout", o.timeout_s, "Seconds one attempt at one input may take once the engine is ready; then it is cut, and retried on CPU if it ran on an accelerator (0 = no limit)")
       ->check(CLI::Range(0.0, 1e9));
   app.add_option("--max-accelerator-failures", o.max_accelerator_failures,
                  "Accelerator failures after which the rest of the batch runs on CPU")
       ->check(CLI::Range(1, 1000000));
 }
 
-}  // namespace
+// "diarize", "diarize score", "diarize models info": the (sub)command whose help explains the
+// error at hand (the deepest one the parser entered).
+std::string command_path(const CLI::App& app) {
+  std::string path = app.get_name();
+  const CLI::App* current = &app;
+  while (true) {
+    const std::vector<const CLI::App*> entered = current->get_subcommands([](const CLI::App*) { return true; });
+    const CLI::App* next = nullptr;
+    for (const CLI::App* sub : entered)
+      if (sub->parsed()) next = sub;
+    if (!next) return path;
+    path += " " + next->get_name();
+    current = next;
+  }
+}
 
-int main(int argc, char** argv) {
-  // The isolated worker shares this executable but none of its command line.
-  if (argc >= 2 && std::string(argv[1]) == "--child") return child_main(argc, argv);
+// What the main command got besides a subcommand: its inputs or options ("" if none).
+std::string main_command_arguments(const CLI::App& app, const RunOptions& options) {
+  if (!options.inputs.empty()) return "'" + options.inputs.front() + "'";
+  for (const CLI::Option* option : app.get_options())
+    if (option->count() > 0 && option->get_name() != "--help" && option->get_name() != "--version")
+      return option->get_name();
+  return "";
+}
 
+// --help and --version: their text goes through the checked stdout writer like any result.
+int print_and_exit(const CLI::App& app, const CLI::Error& e) {
+  std::ostringstream out, err;
+  const int code = app.exit(e, out, err);
+  write_stdout(out.str());
+  std::fputs(err.str().c_str(), stderr);
+  return code;
+}
+
+// Parses the command line and runs the command; exceptions that concern the whole run become
+// one line and an exit code here.
+int run(int argc, char** argv) {
   RunOptions options;
   std::string formats;
   CLI::App app{"diarize: who spoke when. Prints RTTM (or JSON, subtitles, a transcript with speakers, a timeline "
@@ -95,14 +138,23 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return print_and_exit(app, e);
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return print_and_exit(app, e);
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return print_and_exit(app, e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "diarize: %s (see diarize --help)\n", e.what());
+    std::fprintf(stderr, "diarize: %s (see %s --help)\n", e.what(), command_path(app).c_str());
     return kExitUsage;
+  }
+  if (score->parsed() || models.models->parsed()) {
+    // `diarize x.wav score ...` would otherwise score and silently drop x.wav.
+    const std::string before = main_command_arguments(app, options);
+    if (!before.empty()) {
+      std::fprintf(stderr, "diarize: subcommands come first: %s was given before '%s' (see diarize --help)\n",
+                   before.c_str(), (score->parsed() ? score : models.models)->get_name().c_str());
+      return kExitUsage;
+    }
   }
 
   try {
@@ -116,8 +168,32 @@ int main(int argc, char** argv) {
   } catch (const ModelError& e) {
     std::fprintf(stderr, "diarize: %s\n", e.what());
     return kExitModel;
+  } catch (const StdoutError&) {
+    throw;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "diarize: %s\n", e.what());
+    return kExitInputFailed;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The isolated worker shares this executable but none of its command line.
+  if (argc >= 2 && std::string(argv[1]) == "--child") return child_main(argc, argv);
+  // A closed stdout pipe must be an error we handle (end the child, remove temporary files), not a
+  // signal that kills this process mid-way.
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    const int code = run(argc, argv);
+    finish_stdout();
+    return code;
+  } catch (const StdoutError& e) {
+    // By now the child is ended (its owner was unwound); an output being written is not finished.
+    remove_registered_temp_files();
+    // A reader that went away (`| head`) wants no more and no message, as with any Unix filter.
+    if (e.error_number == EPIPE) return kExitBrokenPipe;
+    std::fprintf(stderr, "diarize: stdout: %s\n", std::strerror(e.error_number));
     return kExitInputFailed;
   }
 }

@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 
 #include "errors.h"
@@ -11,6 +13,7 @@
 #include "formats/sha256.h"
 #include "import/state_dict_reader.h"
 #include "output/atomic_file.h"
+#include "output/output_naming.h"
 
 namespace diarize {
 
@@ -23,7 +26,7 @@ ModelsCommand add_models_command(CLI::App& app, ModelsOptions& options) {
   command.info->add_flag("--json", options.json, "Print JSON");
   command.convert = command.models->add_subcommand("convert", "Convert a model file to diarize's safetensors");
   command.convert->add_option("input", options.convert_input, "Model file (safetensors, ONNX, PyTorch checkpoint)")->required();
-  command.convert->add_option("output", options.convert_output, "Output .safetensors file")->required();
+  command.convert->add_option("output", options.convert_output, "Output .safetensors file, or a folder (then <input stem>.safetensors in it)")->required();
   return command;
 }
 
@@ -87,8 +90,15 @@ int run_convert(const ModelsOptions& options) {
       {"diarize.source_sha256", sha256_file_hex(options.convert_input)}};
   if (model.description.batchnorm_folded) metadata["diarize.batchnorm_folded"] = "true";
   const std::vector<uint8_t> bytes = serialize_safetensors(model.tensors, metadata);
-  write_file_atomically(options.convert_output, std::string(bytes.begin(), bytes.end()));
-  std::fprintf(stderr, "diarize: wrote %s (%zu tensors, %s)\n", options.convert_output.c_str(), model.tensors.size(),
+  // Like cp and mv: into an existing folder (or a path ending in '/'), under the input's name.
+  std::string output = options.convert_output;
+  struct stat st {};
+  if (output.back() == '/' || (::stat(output.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
+    while (output.size() > 1 && output.back() == '/') output.pop_back();
+    output += "/" + file_stem(options.convert_input) + ".safetensors";
+  }
+  write_file_atomically(output, std::string(bytes.begin(), bytes.end()));
+  std::fprintf(stderr, "diarize: wrote %s (%zu tensors, %s)\n", output.c_str(), model.tensors.size(),
                model.description.architecture.c_str());
   return kExitOk;
 }

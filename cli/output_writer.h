@@ -1,6 +1,6 @@
 // Where each input's result goes: stdout (RTTM one file after the other, JSON Lines, or TSV
-// tables), one file, or one file per input and format in a folder that mirrors the inputs'
-// relative paths.
+// tables), one file, or one file per input and format in a folder (names:
+// output/output_naming.h), all named and checked before any work.
 #pragma once
 
 #include <string>
@@ -15,20 +15,25 @@ namespace diarize {
 
 class OutputWriter {
  public:
-  // Throws UsageError for -o FILE with several inputs and for the format rules (format_choice.h).
-  OutputWriter(const RunOptions& options, size_t input_count, bool any_folder_input);
+  // Names every output and checks them before any work. Throws UsageError for -o FILE with
+  // several inputs (`input_count` counts those that already failed too), for the format rules
+  // (format_choice.h), for two inputs that would share an output, and for an output that cannot
+  // be written (output/atomic_file.h).
+  OutputWriter(const RunOptions& options, const std::vector<InputItem>& items, size_t input_count);
 
   const std::vector<OutputFormat>& formats() const { return formats_; }
-  // The output file for `item` in `format`, or "" for stdout.
-  std::string target_for(const InputItem& item, OutputFormat format) const;
-  // Writes the result in every format (`transcript`: the attributed transcript, or nullptr);
-  // files are written atomically.
-  void write(const InputItem& item, const FileResult& result, const AttributedTranscript* transcript) const;
+  // The output file of items[index] in formats()[k], or "" for stdout.
+  const std::string& target(size_t index, size_t k) const { return targets_[index][k]; }
+  // Whether every output file of items[index] exists (false when writing to stdout).
+  bool all_outputs_exist(size_t index) const;
+  // Writes the result of items[index] in every format (`transcript`: the attributed transcript,
+  // or nullptr); files are written atomically, stdout's writes are checked (stdout_stream.h).
+  void write(size_t index, const FileResult& result, const AttributedTranscript* transcript) const;
 
  private:
   const RunOptions& options_;
-  bool to_folder_ = false;
   std::vector<OutputFormat> formats_;
+  std::vector<std::vector<std::string>> targets_;  // [input][format]
 };
 
 }  // namespace diarize

@@ -4,12 +4,30 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "isolation/interrupt_handler.h"
 
 namespace diarize {
 
 bool ProgressDisplay::wanted(bool quiet) { return !quiet && ::isatty(STDERR_FILENO); }
+
+bool ProgressDisplay::terminal_takes_ansi() {
+  const char* term = std::getenv("TERM");
+  return term && *term && std::strcmp(term, "dumb") != 0;
+}
+
+void ProgressDisplay::erase_line() {
+  if (ansi_) {
+    std::fputs("\r\033[K", out_);
+  } else {
+    std::fputc('\r', out_);
+    for (size_t i = 0; i < drawn_bytes_; ++i) std::fputc(' ', out_);
+    std::fputc('\r', out_);
+  }
+  drawn_bytes_ = 0;
+}
 
 void ProgressDisplay::start_file(int index, int total, const std::string& path) {
   const size_t slash = path.find_last_of('/');
@@ -30,23 +48,25 @@ void ProgressDisplay::update(const ProgressEvent& event) {
 void ProgressDisplay::draw(const std::string& text) {
   if (!enabled_) return;
   last_draw_ = std::chrono::steady_clock::now();
-  std::fprintf(stderr, "\r\033[K%s%s", prefix_.c_str(), text.c_str());
-  std::fflush(stderr);
+  erase_line();
+  std::fprintf(out_, "%s%s", prefix_.c_str(), text.c_str());
+  std::fflush(out_);
+  drawn_bytes_ = prefix_.size() + text.size();
   drawn_ = true;
   InterruptHandler::set_progress_line_open(true);
 }
 
 void ProgressDisplay::clear() {
   if (!drawn_) return;
-  std::fputs("\r\033[K", stderr);
-  std::fflush(stderr);
+  erase_line();
+  std::fflush(out_);
   drawn_ = false;
   InterruptHandler::set_progress_line_open(false);
 }
 
 void ProgressDisplay::print_line(const std::string& line) {
   clear();
-  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fprintf(out_, "%s\n", line.c_str());
 }
 
 }  // namespace diarize

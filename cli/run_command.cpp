@@ -3,7 +3,6 @@
 // others; a summary line closes a batch.
 #include "run_command.h"
 
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,6 +11,7 @@
 #include <optional>
 
 #include "audio/audio_decoder.h"
+#include "audio/declared_length.h"
 #include "engine_config.h"
 #include "errors.h"
 #include "isolation/fault_injection.h"
@@ -28,15 +28,13 @@ namespace diarize {
 
 namespace {
 
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
-
-std::unique_ptr<Diarizer> make_diarizer(const RunOptions& options, const FaultPlan& faults, const LogLine& log) {
+// `pipeline` receives what the JSON "pipeline" field will say.
+std::unique_ptr<Diarizer> make_diarizer(const RunOptions& options, const FaultPlan& faults, const LogLine& log,
+                                        std::string& pipeline) {
   std::vector<std::string> notes;
   bool embedding_not_found = false;
   const EngineConfig engine = resolve_engine_config(options, &notes, &embedding_not_found);
+  pipeline = pipeline_label(engine);
   if (options.verbose)
     for (const std::string& note : notes) log("diarize: " + note);
   // Once per run (one diarizer serves the batch), only for a person at a terminal.
@@ -50,7 +48,8 @@ std::unique_ptr<Diarizer> make_diarizer(const RunOptions& options, const FaultPl
   return std::make_unique<IsolatedDiarizer>(std::move(config), log);
 }
 
-FileResult to_file_result(const InputItem& item, size_t sample_count, DiarizeOutcome&& outcome) {
+FileResult to_file_result(const InputItem& item, size_t sample_count, DiarizeOutcome&& outcome,
+                          const std::string& pipeline) {
   FileResult result;
   result.uri = item.uri;
   result.file = item.path;
@@ -59,27 +58,31 @@ FileResult to_file_result(const InputItem& item, size_t sample_count, DiarizeOut
   result.device = outcome.device;
   result.fallback = outcome.fallback;
   result.embedding = outcome.result.embedding;
+  result.pipeline = pipeline;
   result.timings_s = outcome.result.timings_s;
   return result;
 }
 
-bool all_outputs_exist(const OutputWriter& writer, const InputItem& item) {
-  for (const OutputFormat format : writer.formats()) {
-    const std::string target = writer.target_for(item, format);
-    if (target.empty() || !file_exists(target)) return false;
-  }
-  return true;
-}
-
 // Gives the transcript's words their speakers (on the exclusive turns), then writes every format.
-void write_result(const OutputWriter& writer, const InputItem& item, const FileResult& result,
+void write_result(const OutputWriter& writer, size_t index, const FileResult& result,
                   const std::optional<Transcript>& transcript) {
   if (!transcript) {
-    writer.write(item, result, nullptr);
+    writer.write(index, result, nullptr);
     return;
   }
   const AttributedTranscript attributed = assign_speakers(*transcript, result.diarization.exclusive_turns);
-  writer.write(item, result, &attributed);
+  writer.write(index, result, &attributed);
+}
+
+// What libsndfile's decoders printed while decoding (captured, never shown unprefixed), for -v.
+void log_library_messages(const LogLine& log, const std::string& path, const std::string& messages) {
+  size_t start = 0;
+  while (start < messages.size()) {
+    size_t end = messages.find('\n', start);
+    if (end == std::string::npos) end = messages.size();
+    if (end > start) log("diarize: " + path + ": decoder: " + messages.substr(start, end - start));
+    start = end + 1;
+  }
 }
 
 std::string timings_line(const std::string& path, const FileResult& result) {
@@ -114,6 +117,11 @@ int run_diarization(RunOptions& options) {
   if (!options.uri.empty() && options.inputs.size() != 1) throw UsageError("--uri needs exactly one input");
   if (options.job.min_speakers && options.job.max_speakers && options.job.min_speakers > options.job.max_speakers)
     throw UsageError("--min-speakers is larger than --max-speakers");
+  if (std::count(options.inputs.begin(), options.inputs.end(), "-") > 1)
+    throw UsageError("'-' (stdin) can be given only once: it can be read only once");
+  const bool to_stdout = options.output.empty() || options.output == "-";
+  if (options.skip_existing && to_stdout)
+    throw UsageError("--skip-existing needs -o: it skips inputs whose output file exists");
   // Checked before any work, so a typo in a test setup fails at once with exit 2.
   const FaultPlan faults = fault_plan_from_environment();
 
@@ -121,13 +129,16 @@ int run_diarization(RunOptions& options) {
   std::vector<InputItem> items = expand_inputs(options.inputs, errors);
   const bool any_folder =
       std::any_of(items.begin(), items.end(), [](const InputItem& item) { return item.from_folder; });
-  const OutputWriter writer(options, items.size() + errors.size(), any_folder);
+  const OutputWriter writer(options, items, items.size() + errors.size());
   const TranscriptLookup transcripts(options.transcript, items.size() + errors.size() > 1 || any_folder);
-  if (!options.uri.empty() && items.size() == 1) items[0].uri = options.uri;
+  if (!options.uri.empty() && items.size() == 1) items[0].uri = sanitize_uri(options.uri);
 
   InterruptHandler::install();
   ProgressDisplay display(ProgressDisplay::wanted(options.quiet));
   const LogLine log = [&display](const std::string& line) { display.print_line(line); };
+  const bool any_json = std::find(writer.formats().begin(), writer.formats().end(), OutputFormat::kJson) != writer.formats().end();
+  if (options.job.return_centroids && !any_json && !options.quiet)
+    log("diarize: warning: --embeddings has no effect without --format json (centroids are only in JSON)");
 
   int failed = static_cast<int>(errors.size());
   int skipped = 0;
@@ -135,10 +146,11 @@ int run_diarization(RunOptions& options) {
 
   // Created on the first input that needs it: a batch that is all skipped starts no child.
   std::unique_ptr<Diarizer> diarizer;
+  std::string pipeline;  // what the JSON "pipeline" field says: known once the diarizer exists
   const int total_items = static_cast<int>(items.size());
   for (int index = 0; index < total_items; ++index) {
     const InputItem& item = items[static_cast<size_t>(index)];
-    if (options.skip_existing && all_outputs_exist(writer, item)) {
+    if (options.skip_existing && writer.all_outputs_exist(static_cast<size_t>(index))) {
       if (options.verbose) log("diarize: " + item.path + ": skipped, its output exists");
       ++skipped;
       continue;
@@ -148,6 +160,12 @@ int run_diarization(RunOptions& options) {
       std::optional<Transcript> transcript;
       if (transcripts.enabled()) transcript = read_transcript_file(transcripts.path_for(item));
       display.start_file(index + 1, total_items, item.path);
+      if (!diarizer) {
+        // Before the first decode: a configuration error (no model, a --device the machine
+        // lacks) stops the run before any work.
+        diarizer = make_diarizer(options, faults, log, pipeline);
+        diarizer->prepare();
+      }
       size_t sample_count = 0;
       std::unique_ptr<SharedAudio> audio;
       const auto decode_start = std::chrono::steady_clock::now();
@@ -155,26 +173,29 @@ int run_diarization(RunOptions& options) {
       {
         // Decoded straight into the memfd the child maps: the samples exist once, never twice.
         SharedAudioWriter samples;
-        decode_audio_into(item.path, samples);
+        const AudioSourceInfo source = decode_audio_into(item.path, samples);
+        const std::string truncated = truncation_warning(source.declared_frames, source.source_frames, source.source_rate_hz);
+        if (!truncated.empty() && !options.quiet) log("diarize: " + item.path + ": warning: " + truncated);
+        if (options.verbose) log_library_messages(log, item.path, source.library_messages);
         decode_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - decode_start).count();
         sample_count = samples.size();
         if (sample_count == 0) {
-          // Not an error: nothing was said, so there are no speakers (and no child is needed).
+          // Not an error: nothing was said, so there are no speakers (and no work for the child).
           if (!options.quiet) log("diarize: " + item.path + ": no audio samples; no speakers");
           DiarizeOutcome empty;
           empty.device = "none";
-          write_result(writer, item, to_file_result(item, 0, std::move(empty)), transcript);
+          // No pipeline ran, so the JSON names none.
+          write_result(writer, static_cast<size_t>(index), to_file_result(item, 0, std::move(empty), ""), transcript);
           continue;
         }
         audio = samples.finish();
       }
-      if (!diarizer) diarizer = make_diarizer(options, faults, log);
       DiarizeOutcome outcome = diarizer->diarize(item.path, index + 1, *audio, options.job,
                                                  [&display](const ProgressEvent& event) { display.update(event); });
-      FileResult result = to_file_result(item, sample_count, std::move(outcome));
+      FileResult result = to_file_result(item, sample_count, std::move(outcome), pipeline);
       result.timings_s["decode"] = decode_s;
       display.clear();
-      write_result(writer, item, result, transcript);
+      write_result(writer, static_cast<size_t>(index), result, transcript);
       const std::string warning = speaker_count_warning(item.path, result.diarization, options.job);
       if (!warning.empty() && !options.quiet) log(warning);
       if (options.verbose) log(timings_line(item.path, result));
@@ -188,6 +209,8 @@ int run_diarization(RunOptions& options) {
       throw;
     } catch (const ModelError&) {
       throw;
+    } catch (const StdoutError&) {
+      throw;  // every later result would be lost too
     } catch (const std::exception& e) {
       // An output that cannot be written, an audio buffer the kernel refuses: this input only.
       log("diarize: " + item.path + ": " + e.what());

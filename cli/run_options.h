@@ -24,6 +24,8 @@ struct RunOptions {
   std::string segmentation;  // --segmentation FILE
   std::string embedding;     // --embedding FILE or "builtin"
   std::string models_dir;    // --models DIR
+  std::string plda_dir;      // --plda DIR (the community-1 PLDA)
+  std::string pipeline;      // --pipeline: "community-1", "3.1", or "" (community-1 when it can run)
   std::string device = "auto";
   bool no_isolation = false;
   double timeout_s = 0.0;             // 0 = none

@@ -60,8 +60,12 @@ void print_table(const std::vector<FileScore>& files, const FileScore& total, bo
   row(total);
 }
 
+// Percentages to 4 decimals (a ten-thousandth of a percent): more digits are float noise that
+// makes outputs differ between machines and bury the number.
+double rounded_percent(double value) { return std::round(value * 1e4) / 1e4; }
+
 nlohmann::ordered_json percent_json(const std::optional<double>& value) {
-  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+  return value ? nlohmann::ordered_json(rounded_percent(*value)) : nlohmann::ordered_json(nullptr);
 }
 
 nlohmann::ordered_json score_json(const FileScore& s, bool with_mapping) {
@@ -71,7 +75,7 @@ nlohmann::ordered_json score_json(const FileScore& s, bool with_mapping) {
   j["missed_percent"] = percent_json(missed_percent(s));
   j["false_alarm_percent"] = percent_json(false_alarm_percent(s));
   j["confusion_percent"] = percent_json(confusion_percent(s));
-  j["jer_percent"] = jer_percent(s);
+  j["jer_percent"] = rounded_percent(jer_percent(s));
   j["scored_s"] = s.scored_s;
   j["reference_s"] = s.reference_s;
   j["missed_s"] = s.missed_s;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "output/output_naming.h"
 
 namespace diarize {
 
@@ -34,11 +35,11 @@ std::string TranscriptLookup::path_for(const InputItem& item) const {
   while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
   std::vector<std::string> found;
   for (const char* extension : {".srt", ".vtt", ".json"}) {
-    const std::string candidate = folder + "/" + item.relative_stem + extension;
+    const std::string candidate = folder + "/" + output_relative_stem(item) + extension;
     if (exists(candidate)) found.push_back(candidate);
   }
   if (found.empty())
-    throw InputError("no transcript " + item.relative_stem + ".srt, .vtt or .json in " + option_);
+    throw InputError("no transcript " + output_relative_stem(item) + ".srt, .vtt or .json in " + option_);
   if (found.size() > 1) throw InputError("several transcripts: " + found[0] + " and " + found[1]);
   return found[0];
 }

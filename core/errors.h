@@ -13,6 +13,7 @@ enum ExitCode : int {
   kExitUsage = 2,         // bad command line
   kExitModel = 3,         // no model found, unreadable model, bad configuration
   kExitInterrupted = 130, // SIGINT
+  kExitBrokenPipe = 141,  // stdout is a pipe whose reader went away (128 + SIGPIPE, as a shell shows it)
   kExitTerminated = 143,  // SIGTERM
 };
 
@@ -29,6 +30,13 @@ struct UsageError : std::runtime_error {
 // No model, an unreadable model, or an unusable configuration.
 struct ModelError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// stdout cannot take the results (a full disk, a closed pipe): the run stops, since every later
+// result would be lost the same way. `error_number` is the errno.
+struct StdoutError : std::runtime_error {
+  explicit StdoutError(int error) : std::runtime_error("stdout"), error_number(error) {}
+  int error_number;
 };
 
 }  // namespace diarize

@@ -1,4 +1,4 @@
-// WAV fixtures for tests.
+// Audio fixtures for tests, written with libsndfile.
 #include "audio_fixtures.h"
 
 #include <catch2/catch.hpp>
@@ -7,10 +7,14 @@
 namespace diarize::test {
 
 void write_wav(const std::string& path, int rate_hz, int channels, const std::vector<float>& samples, int subformat) {
+  write_audio(path, SF_FORMAT_WAV | subformat, rate_hz, channels, samples);
+}
+
+void write_audio(const std::string& path, int format, int rate_hz, int channels, const std::vector<float>& samples) {
   SF_INFO info{};
   info.samplerate = rate_hz;
   info.channels = channels;
-  info.format = SF_FORMAT_WAV | subformat;
+  info.format = format;
   SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
   INFO(path << ": " << sf_strerror(nullptr));
   REQUIRE(f != nullptr);

@@ -15,7 +15,8 @@ std::string make_temp_dir();
 // A file of the test tree (test/<relative>), e.g. "core/transcript/samples/talk.srt".
 std::string test_source_path(const std::string& relative);
 
-// The build's bin/ folder (where `diarize` and the engine module are).
+// The build's bin/ folder (where `diarize` and the engine module are); $DIARIZE_TEST_BINARY_DIR
+// overrides it (to check that a regression test fails on an older build).
 std::string binary_dir();
 
 // The built-in embedding's parameters as the build tree holds them (share/diarize/builtin/).

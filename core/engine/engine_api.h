@@ -19,6 +19,16 @@ enum class NetworkMode {
 };
 inline const char* network_mode_name(NetworkMode mode) { return mode == NetworkMode::kFast ? "fast" : "exact"; }
 
+// Which clustering and reconstruction follow the networks when there is an embedding model
+// (docs/cli.md, --pipeline). The built-in embedding has its own clustering and ignores this.
+enum class PipelineKind {
+  kPyannote31,  // speaker-diarization-3.1: AHC with min_cluster_size, 10/589 s frame grid
+  kCommunity1,  // speaker-diarization-community-1 (pyannote 4.x): VBx + PLDA, receptive-field grid
+};
+inline const char* pipeline_kind_name(PipelineKind kind) {
+  return kind == PipelineKind::kCommunity1 ? "community-1" : "3.1";
+}
+
 // Fixed for the life of an engine (one child serves many files with it).
 struct EngineConfig {
   std::string segmentation_path;  // model file, already resolved by model discovery
@@ -28,7 +38,15 @@ struct EngineConfig {
   int threads = 0;                // LibTorch intra-op threads; 0 = all cores
   int batch_size = 32;            // chunks per network batch
   NetworkMode mode = NetworkMode::kExact;
+  PipelineKind pipeline = PipelineKind::kPyannote31;
+  std::string plda_transform_path;  // community-1: xvec_transform.npz (resolved by discovery)
+  std::string plda_path;            // community-1: plda.npz
 };
+
+// What the JSON "pipeline" field says: "builtin" without an embedding model, else the pipeline.
+inline std::string pipeline_label(const EngineConfig& config) {
+  return config.embedding_path.empty() ? "builtin" : pipeline_kind_name(config.pipeline);
+}
 
 // Per input.
 struct JobOptions {

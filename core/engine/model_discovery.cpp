@@ -8,6 +8,8 @@
 
 #include "engine/engine_loader.h"
 #include "errors.h"
+#include "formats/numpy_file.h"
+#include "formats/plda_file.h"
 #include "formats/tensor_data.h"
 #include "pipeline/builtin_plda.h"
 
@@ -107,6 +109,66 @@ std::optional<ModelDescription> best_in_folder(const std::string& folder, ModelR
 
 }  // namespace
 
+namespace {
+
+// Where a models folder keeps one role: the folder itself, then the subfolder pyannote's
+// speaker-diarization-community-1 download uses for it (segmentation/, embedding/, plda/).
+std::vector<std::string> role_folders(const std::string& folder, const char* subfolder) {
+  return {folder, (fs::path(folder) / subfolder).string()};
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+std::optional<ModelDescription> best_in_folders(const std::string& folder, ModelRole role, const char* subfolder,
+                                                std::vector<std::string>& notes) {
+  for (const std::string& where : role_folders(folder, subfolder))
+    if (auto d = best_in_folder(where, role, notes)) return d;
+  return std::nullopt;
+}
+
+// The two PLDA files in `folder` (non-recursive), told apart by content; ModelError when only one
+// of them is there, since a half PLDA is a broken install rather than no PLDA.
+std::optional<PldaFiles> plda_in_folder(const std::string& folder, std::vector<std::string>& notes) {
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return std::nullopt;
+  std::vector<std::string> paths;
+  for (const auto& entry : fs::directory_iterator(folder, fs::directory_options::skip_permission_denied, ec)) {
+    std::error_code file_ec;
+    if (entry.is_regular_file(file_ec) && entry.path().extension() == ".npz") paths.push_back(entry.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  PldaFiles files;
+  for (const std::string& path : paths) {
+    try {
+      const PldaPart part = check_plda_part(read_npz(path), path);
+      std::string& slot = part == PldaPart::kTransform ? files.transform : files.model;
+      if (slot.empty()) slot = path;
+      else notes.push_back("several " + std::string(plda_part_file_name(part)) + " files in " + folder + "; chose " + slot);
+    } catch (const FormatError& e) {
+      // A file named like a part of the PLDA is meant as one: say what is wrong with it.
+      const std::string name = fs::path(path).filename().string();
+      if (name == plda_part_file_name(PldaPart::kTransform) || name == plda_part_file_name(PldaPart::kModel))
+        throw ModelError(e.what());
+      notes.push_back(std::string("ignored ") + e.what());
+    }
+  }
+  if (files.transform.empty() && files.model.empty()) return std::nullopt;
+  if (files.transform.empty() || files.model.empty()) {
+    const bool has_transform = !files.transform.empty();
+    throw ModelError("incomplete PLDA in " + folder + ": found " + (has_transform ? files.transform : files.model) +
+                     " but no " + (has_transform ? "plda.npz (the PLDA model: mu, tr, psi)"
+                                                 : "xvec_transform.npz (the x-vector transform: mean1, mean2, lda)") +
+                     "; community-1 needs both (docs/models.md)");
+  }
+  return files;
+}
+
+}  // namespace
+
 DiscoveredModels discover_models(const ModelSearch& search) {
   DiscoveredModels models;
   const std::vector<std::string> folders = model_search_folders(search.models_dir);
@@ -117,19 +179,17 @@ DiscoveredModels discover_models(const ModelSearch& search) {
   } else {
     bool found = false;
     for (const std::string& folder : folders) {
-      if (auto d = best_in_folder(folder, ModelRole::kSegmentation, models.notes)) {
+      if (auto d = best_in_folders(folder, ModelRole::kSegmentation, "segmentation", models.notes)) {
         models.segmentation = *d;
         models.notes.push_back("segmentation: " + d->path + " (" + format_name(d->format) + ", found in " + folder + ")");
         found = true;
         break;
       }
     }
-    if (!found) {
-      std::string where;
-      for (const std::string& folder : folders) where += (where.empty() ? "" : ", ") + folder;
-      throw ModelError("no segmentation model found (looked in --segmentation, " + where +
-                       "); run ./setup.sh or see docs/models.md for where to get segmentation-3.0");
-    }
+    if (!found)
+      throw ModelError("no segmentation model found (looked in --segmentation, " + joined(folders) +
+                       " and their segmentation/ folders); run ./setup.sh or see docs/models.md for where to get "
+                       "segmentation-3.0");
   }
 
   if (search.embedding == "builtin") {
@@ -141,19 +201,43 @@ DiscoveredModels discover_models(const ModelSearch& search) {
     models.embedding = recognise_named(search.embedding, ModelRole::kEmbedding, "--embedding");
     models.builtin_embedding = false;
     models.notes.push_back("embedding: " + search.embedding + " (--embedding)");
-    return models;
-  }
-  for (const std::string& folder : folders) {
-    if (auto d = best_in_folder(folder, ModelRole::kEmbedding, models.notes)) {
-      models.embedding = *d;
-      models.builtin_embedding = false;
-      models.notes.push_back("embedding: " + d->path + " (" + format_name(d->format) + ", found in " + folder + ")");
-      return models;
+  } else {
+    for (const std::string& folder : folders) {
+      if (auto d = best_in_folders(folder, ModelRole::kEmbedding, "embedding", models.notes)) {
+        models.embedding = *d;
+        models.builtin_embedding = false;
+        models.notes.push_back("embedding: " + d->path + " (" + format_name(d->format) + ", found in " + folder + ")");
+        break;
+      }
     }
   }
-  models.notes.push_back("embedding: built-in (no embedding model found)");
-  models.embedding_not_found = true;
-  models.builtin_parameters = checked_builtin_parameters(models.notes);
+  if (models.builtin_embedding) {
+    models.notes.push_back("embedding: built-in (no embedding model found)");
+    models.embedding_not_found = true;
+    models.builtin_parameters = checked_builtin_parameters(models.notes);
+    return models;
+  }
+
+  if (!search.find_plda) return models;
+  if (!search.plda_dir.empty()) {
+    std::error_code ec;
+    if (!fs::is_directory(search.plda_dir, ec)) throw ModelError("--plda: " + search.plda_dir + " is not a folder");
+    models.plda = plda_in_folder(search.plda_dir, models.notes);
+    if (!models.plda)
+      throw ModelError("--plda: " + search.plda_dir + " holds no PLDA (xvec_transform.npz and plda.npz)");
+    models.notes.push_back("plda: " + models.plda->transform + ", " + models.plda->model + " (--plda)");
+    return models;
+  }
+  std::vector<std::string> looked;
+  for (const std::string& folder : folders)
+    for (const std::string& where : role_folders(folder, "plda")) {
+      looked.push_back(where);
+      if ((models.plda = plda_in_folder(where, models.notes))) {
+        models.notes.push_back("plda: " + models.plda->transform + ", " + models.plda->model + " (found in " + where + ")");
+        return models;
+      }
+    }
+  models.notes.push_back("plda: none found (looked in " + joined(looked) + ")");
   return models;
 }
 

@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -15,7 +16,8 @@ namespace diarize {
 std::vector<float> neural_embeddings(WeSpeakerResNet34& model, const float* samples, int64_t num_samples,
                                      const ChunkFrames& segmentation, const ChunkingConfig& chunking, int batch_size,
                                      const c10::Device& device,
-                                     const std::function<void(int64_t, int64_t)>& on_batch) {
+                                     const std::function<void(int64_t, int64_t)>& on_batch,
+                                     bool embed_inactive) {
   const int64_t num_chunks = segmentation.num_chunks;
   const int64_t num_speakers = segmentation.num_columns;
   const int64_t num_frames = segmentation.num_frames;
@@ -32,6 +34,7 @@ std::vector<float> neural_embeddings(WeSpeakerResNet34& model, const float* samp
   }
 
   torch::NoGradGuard no_grad;
+  std::vector<float> inactive_embedding;  // with embed_inactive, from the first batch
   const int64_t total = static_cast<int64_t>(chunks.size());
   for (int64_t first = 0; first < total; first += batch_size) {
     const int64_t count = std::min<int64_t>(batch_size, total - first);
@@ -50,6 +53,13 @@ std::vector<float> neural_embeddings(WeSpeakerResNet34& model, const float* samp
     const torch::Tensor fbank = cmn(compute_fbank(waveforms.to(device)));
     const torch::Tensor features = model->trunk(fbank);
     const torch::Tensor pooled = model->pool_and_embed(features, masks.to(device)).to(torch::kCPU).contiguous();
+    if (embed_inactive && inactive_embedding.empty()) {
+      // Zero weights pool to zero statistics whatever the features, so any chunk's trunk output
+      // gives the all-zero-mask embedding.
+      const torch::Tensor zero = model->pool_and_embed(features.narrow(0, 0, 1), torch::zeros({1, 1, num_frames}).to(device));
+      const torch::Tensor cpu = zero.to(torch::kCPU).contiguous();
+      inactive_embedding.assign(cpu.data_ptr<float>(), cpu.data_ptr<float>() + kDim);
+    }
     const float* out = pooled.data_ptr<float>();  // [count, S, 256]
     for (int64_t i = 0; i < count; ++i) {
       const int64_t c = chunks[static_cast<size_t>(first + i)];
@@ -61,6 +71,9 @@ std::vector<float> neural_embeddings(WeSpeakerResNet34& model, const float* samp
     }
     if (on_batch) on_batch(first + count, total);
   }
+  if (embed_inactive && !inactive_embedding.empty())
+    for (int64_t p = 0; p < num_chunks * num_speakers; ++p)
+      if (!active[static_cast<size_t>(p)]) std::copy(inactive_embedding.begin(), inactive_embedding.end(), embeddings.begin() + p * kDim);
   return embeddings;
 }
 

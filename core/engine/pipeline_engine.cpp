@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "audio/audio_decoder.h"
 #include "engine/device.h"
 #include "engine/neural_embeddings.h"
 #include "engine/segmentation_runner.h"
+#include "engine/torch_matmul.h"
 #include "errors.h"
+#include "formats/plda_file.h"
 #include "formats/tensor_data.h"
 #include "import/embedding_model_loader.h"
 #include "import/segmentation_model_loader.h"
@@ -18,6 +21,7 @@
 #include "nets/lstm_inference.h"
 #include "nets/torch_threads.h"
 #include "pipeline/builtin_diarization.h"
+#include "pipeline/community1_pipeline.h"
 #include "pipeline/diarize_pipeline.h"
 #include "pipeline/powerset.h"
 
@@ -34,14 +38,19 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 
 // pyannote 3.1 lets the zero-padded last chunk produce turns past the end of the file; nothing
 // was said there, so turns are cut at the file's end (docs/output.md).
-void crop_to_duration(Diarization& diarization, double duration_s) {
+void crop_to_duration(std::vector<SpeakerTurn>& turns, double duration_s) {
   std::vector<SpeakerTurn> kept;
-  for (SpeakerTurn turn : diarization.turns) {
+  for (SpeakerTurn turn : turns) {
     if (turn.start_s >= duration_s) continue;
     turn.end_s = std::min(turn.end_s, duration_s);
     kept.push_back(turn);
   }
-  diarization.turns.swap(kept);
+  turns.swap(kept);
+}
+
+int clustering_threads(int configured) {
+  if (configured > 0) return configured;
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 }  // namespace
 
@@ -66,6 +75,11 @@ PipelineEngine::PipelineEngine(const EngineConfig& config)
       embedding_description_ = "WeSpeaker ResNet34 (" + config.embedding_path + ")";
       if (config.mode == NetworkMode::kFast)
         embedding_description_ += bf16 ? ", fast mode (bf16 networks)" : ", fast mode (no bf16 on this device: as exact)";
+      if (config.pipeline == PipelineKind::kCommunity1) {
+        if (config.plda_transform_path.empty() || config.plda_path.empty())
+          throw ModelError("community-1 needs the PLDA (xvec_transform.npz and plda.npz)");
+        plda_ = make_plda_transform(read_plda(config.plda_transform_path, config.plda_path));
+      }
     } else {
       // Checked by model discovery already; read here again because the child may run anywhere.
       try {
@@ -109,14 +123,24 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
     // On CPU the ResNet gets slower per crop above 2 crops a batch (test/bench/bench_embedding:
     // 0.10 s/crop at 1, 0.11 at 2, 0.15 at 32 on 2 cores); accelerators want big batches.
     const int embedding_batch = device_.is_cpu() ? std::min(config_.batch_size, kCpuEmbeddingBatch) : config_.batch_size;
+    // community-1 embeds every pair as 4.0.7 does (inactive ones get the all-zero-mask output,
+    // which sets the constrained assignment's floor score); 3.1 never looks at inactive pairs.
     const std::vector<float> embeddings = neural_embeddings(*embedding_, samples, num_samples, segmentation,
                                                             pipeline.chunking, embedding_batch, device_,
-                                                            report("embeddings"));
+                                                            report("embeddings"), plda_.has_value());
     result.timings_s["embeddings"] = seconds_since(t0);
     t0 = Clock::now();
     if (progress) progress(ProgressEvent{"clustering", 0, 1});
-    result.diarization =
-        diarize_from_segmentation(segmentation, embeddings, WeSpeakerResNet34Config::embedding_dim, options, pipeline);
+    if (plda_) {
+      Community1Config community1;
+      community1.clustering.vbx.threads = clustering_threads(config_.threads);
+      community1.clustering.vbx.matmul = torch_dense_matmul(device_);
+      result.diarization = diarize_community1(segmentation, embeddings, WeSpeakerResNet34Config::embedding_dim,
+                                              options, *plda_, community1);
+    } else {
+      result.diarization = diarize_from_segmentation(segmentation, embeddings, WeSpeakerResNet34Config::embedding_dim,
+                                                     options, pipeline);
+    }
     result.timings_s["clustering+reconstruction"] = seconds_since(t0);
   } else {
     // The built-in embedding computes its features and clusters in one pass over the file.
@@ -124,7 +148,8 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
     result.diarization = diarize_with_builtin_embedding(segmentation, samples, count, options, builtin_plda_, pipeline);
     result.timings_s["builtin embedding+clustering+reconstruction"] = seconds_since(t0);
   }
-  crop_to_duration(result.diarization, static_cast<double>(count) / kPipelineSampleRateHz);
+  crop_to_duration(result.diarization.turns, static_cast<double>(count) / kPipelineSampleRateHz);
+  crop_to_duration(result.diarization.exclusive_turns, static_cast<double>(count) / kPipelineSampleRateHz);
   return result;
 }
 

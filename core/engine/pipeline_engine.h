@@ -1,5 +1,5 @@
-// The neural engine: loads the models once, then diarizes file after file with pyannote 3.1
-// semantics (segmentation -> embeddings -> clustering -> reconstruction).
+// The neural engine: loads the models once, then diarizes file after file with pyannote 3.1 or
+// community-1 semantics (segmentation -> embeddings -> clustering -> reconstruction).
 #pragma once
 
 #include <c10/core/Device.h>
@@ -7,9 +7,10 @@
 #include <optional>
 
 #include "engine/engine_api.h"
-#include "pipeline/builtin_plda.h"
 #include "nets/pyannet.h"
 #include "nets/resnet34.h"
+#include "pipeline/builtin_plda.h"
+#include "pipeline/plda_transform.h"
 
 namespace diarize {
 
@@ -30,6 +31,7 @@ class PipelineEngine : public Engine {
   std::optional<WeSpeakerResNet34> embedding_;  // none: the built-in embedding
   std::string embedding_description_;
   BuiltinPlda builtin_plda_;  // the built-in embedding's parameters, when it is the one used
+  std::optional<PldaTransform> plda_;  // community-1 only
 };
 
 }  // namespace diarize

@@ -9,7 +9,7 @@ std::string AcceleratorBudget::exhausted_note() const {
 }
 
 std::string AcceleratorBudget::record_failure(const std::string& device) {
-  if (device == "cpu") return "";
+  if (device == "cpu" || device.empty()) return "";  // "": failed before any device was chosen
   failed_device_ = device;
   if (++failures_ != max_failures_) return "";
   return "diarize: " + std::to_string(failures_) + " " + device +

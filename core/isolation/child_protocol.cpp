@@ -33,7 +33,7 @@ uint16_t get_u16(const std::string& in, size_t at) {
   return static_cast<uint16_t>(static_cast<unsigned char>(in[at]) | (static_cast<unsigned char>(in[at + 1]) << 8));
 }
 
-bool known_type(uint16_t type) { return type >= 1 && type <= 6; }
+bool known_type(uint16_t type) { return type >= 1 && type <= 7; }
 
 json parse_object(const std::string& payload, const char* what) {
   json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
@@ -91,7 +91,10 @@ std::string encode(const InitMessage& m) {
               {"device", c.device},
               {"threads", c.threads},
               {"batch_size", c.batch_size},
-              {"mode", network_mode_name(c.mode)}}
+              {"mode", network_mode_name(c.mode)},
+              {"pipeline", pipeline_kind_name(c.pipeline)},
+              {"plda_transform_path", c.plda_transform_path},
+              {"plda_path", c.plda_path}}
       .dump();
 }
 
@@ -109,6 +112,12 @@ InitMessage decode_init(const std::string& payload) {
     if (mode == "exact") m.config.mode = NetworkMode::kExact;
     else if (mode == "fast") m.config.mode = NetworkMode::kFast;
     else throw ProtocolError("unknown network mode '" + mode + "'");
+    const std::string pipeline = j.at("pipeline").get<std::string>();
+    if (pipeline == "3.1") m.config.pipeline = PipelineKind::kPyannote31;
+    else if (pipeline == "community-1") m.config.pipeline = PipelineKind::kCommunity1;
+    else throw ProtocolError("unknown pipeline '" + pipeline + "'");
+    m.config.plda_transform_path = j.at("plda_transform_path").get<std::string>();
+    m.config.plda_path = j.at("plda_path").get<std::string>();
     return m;
   });
 }
@@ -126,6 +135,20 @@ JobMessage decode_job(const std::string& payload) {
     m.options = job_options_from(j.at("options"));
     m.fault = fault_from_name(j.at("fault").get<std::string>());
     m.sample_count = unsigned_at(j, "sample_count");
+    return m;
+  });
+}
+
+std::string encode(const DevicesMessage& m) {
+  return json{{"available_devices", m.available_devices}, {"device", m.device}}.dump();
+}
+
+DevicesMessage decode_devices(const std::string& payload) {
+  return decoding("DEVICES", [&] {
+    const json j = parse_object(payload, "DEVICES");
+    DevicesMessage m;
+    m.available_devices = j.at("available_devices").get<std::string>();
+    m.device = j.at("device").get<std::string>();
     return m;
   });
 }

@@ -21,7 +21,8 @@ struct ProtocolError : std::runtime_error {
 };
 
 inline constexpr uint32_t kProtocolMagic = 0x5a524944;  // "DIRZ" as little-endian bytes
-inline constexpr uint16_t kProtocolVersion = 3;  // 2: RESULT carries exclusive_turns; 3: INIT carries builtin_parameters_path
+inline constexpr uint16_t kProtocolVersion = 4;  // 2: RESULT carries exclusive_turns; 3: INIT carries the pipeline and PLDA;
+                                                 // 4: INIT carries builtin_parameters_path
 inline constexpr size_t kFrameHeaderBytes = 12;          // magic u32, version u16, type u16, length u32
 inline constexpr uint32_t kMaxPayloadBytes = 64u << 20;  // far above any real result
 inline constexpr int kChildControlFd = 3;                // where the child finds its end of the socket
@@ -33,6 +34,7 @@ enum class MessageType : uint16_t {
   kProgress = 4,  // child -> parent
   kResult = 5,    // child -> parent
   kError = 6,     // child -> parent
+  kDevices = 7,   // child -> parent: the engine module is loaded; its devices and the one chosen
 };
 
 struct Frame {
@@ -51,6 +53,11 @@ struct JobMessage {
   JobOptions options;
   FaultKind fault = FaultKind::kNone;
   uint64_t sample_count = 0;  // floats in the memfd sent with the frame
+};
+struct DevicesMessage {
+  std::string available_devices;  // what the module reported, e.g. "cuda,cpu"
+  std::string device;             // the device the engine is being created on; "" when the requested
+                                  // one is not available (the child then exits: a configuration error)
 };
 struct ReadyMessage {
   std::string device;             // the resolved device
@@ -72,6 +79,7 @@ struct ErrorMessage {
 
 std::string encode(const InitMessage& m);
 std::string encode(const JobMessage& m);
+std::string encode(const DevicesMessage& m);
 std::string encode(const ReadyMessage& m);
 std::string encode(const ProgressMessage& m);
 std::string encode(const ResultMessage& m);
@@ -80,6 +88,7 @@ std::string encode(const ErrorMessage& m);
 // Each throws ProtocolError when the payload is not the expected JSON object.
 InitMessage decode_init(const std::string& payload);
 JobMessage decode_job(const std::string& payload);
+DevicesMessage decode_devices(const std::string& payload);
 ReadyMessage decode_ready(const std::string& payload);
 ProgressMessage decode_progress(const std::string& payload);
 ResultMessage decode_result(const std::string& payload);

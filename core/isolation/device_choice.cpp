@@ -2,7 +2,6 @@
 #include "isolation/device_choice.h"
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace diarize {
 
@@ -22,10 +21,13 @@ std::string resolve_device(const std::string& requested, const std::string& avai
   const std::vector<std::string> available = split_device_list(available_csv);
   if (requested == "auto") return available.empty() ? "cpu" : available.front();
   if (requested == "cpu") return "cpu";
-  if (std::find(available.begin(), available.end(), requested) == available.end())
-    throw std::runtime_error("accelerator: " + requested + " is not available (available: " +
-                             (available_csv.empty() ? "cpu" : available_csv) + ")");
+  if (std::find(available.begin(), available.end(), requested) == available.end()) return "";
   return requested;
+}
+
+std::string unavailable_device_message(const std::string& requested, const std::string& available_csv) {
+  return "--device " + requested + ": not available on this machine (available: " +
+         (available_csv.empty() ? "cpu" : available_csv) + ")";
 }
 
 }  // namespace diarize

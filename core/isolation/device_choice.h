@@ -10,9 +10,12 @@ namespace diarize {
 // "cuda,cpu" -> {"cuda", "cpu"}; empty items dropped.
 std::vector<std::string> split_device_list(const std::string& csv);
 
-// auto = the first available device. An accelerator the module cannot use throws
-// std::runtime_error "accelerator: cuda is not available (available: cpu)", which the parent
-// treats as an accelerator fault and answers with a CPU attempt. "cpu" is always accepted.
+// auto = the first available device; "cpu" is always accepted; an accelerator only when the
+// module offers it. "" when the requested accelerator is not there: a configuration error that
+// stops the run (exit 3) before any input, never a fault to retry (unavailable_device_message).
 std::string resolve_device(const std::string& requested, const std::string& available_csv);
+
+// "--device cuda: not available on this machine (available: cpu)".
+std::string unavailable_device_message(const std::string& requested, const std::string& available_csv);
 
 }  // namespace diarize

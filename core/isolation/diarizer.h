@@ -27,8 +27,13 @@ class Diarizer {
   // can succeed (the run stops).
   virtual DiarizeOutcome diarize(const std::string& path, int input_index, const SharedAudio& audio,
                                  const JobOptions& options, const ProgressCallback& progress) = 0;
+  // Gets the engine ready before the first input, so that a configuration error (a --device
+  // the machine lacks) stops the run before any work. Throws ModelError.
+  virtual void prepare() {}
 };
 
+// "cuda attempt", or "engine start" for a failure before any device was chosen.
+std::string attempt_name(const std::string& device);
 // The one-line notice both back ends print before a CPU retry.
 std::string retry_notice(const std::string& path, const std::string& device, const std::string& reason);
 

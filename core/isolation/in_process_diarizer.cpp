@@ -11,7 +11,11 @@ InProcessDiarizer::InProcessDiarizer(EngineConfig config, int max_accelerator_fa
     : config_(std::move(config)),
       log_(std::move(log)),
       module_(find_engine_module()),
-      budget_(config_.device, max_accelerator_failures) {}
+      budget_(config_.device, max_accelerator_failures) {
+  // An explicit device the module lacks stops the run before any input (docs/cli.md, exit 3).
+  if (resolve_device(config_.device, module_.available_devices()).empty())
+    throw ModelError(unavailable_device_message(config_.device, module_.available_devices()));
+}
 
 Engine& InProcessDiarizer::engine_for(const std::string& device_request) {
   auto it = engines_.find(device_request);
@@ -46,12 +50,12 @@ DiarizeOutcome InProcessDiarizer::diarize(const std::string& path, int /*input_i
       Engine& cpu = engine_for("cpu");
       outcome.result = cpu.diarize(audio.samples(), audio.sample_count(), options, progress);
       outcome.device = cpu.device();
-      outcome.fallback = device + " attempt failed: " + reason;
+      outcome.fallback = attempt_name(device) + " failed: " + reason;
       return outcome;
     } catch (const ModelError&) {
       throw;
     } catch (const std::exception& again) {
-      throw InputError(device + " attempt failed (" + reason + "), CPU retry failed (" + again.what() + ")");
+      throw InputError(attempt_name(device) + " failed (" + reason + "), CPU retry failed (" + again.what() + ")");
     }
   }
 }

@@ -14,7 +14,8 @@ namespace diarize {
 
 class InProcessDiarizer : public Diarizer {
  public:
-  // Loads the engine module now; throws ModelError when it cannot be loaded.
+  // Loads the engine module now; throws ModelError when it cannot be loaded or lacks the
+  // explicitly requested device.
   InProcessDiarizer(EngineConfig config, int max_accelerator_failures, LogLine log);
 
   DiarizeOutcome diarize(const std::string& path, int input_index, const SharedAudio& audio, const JobOptions& options,

@@ -15,7 +15,8 @@ namespace diarize {
 struct IsolationConfig {
   std::string executable = "/proc/self/exe";  // what to spawn with --child
   EngineConfig engine;                        // engine.device is the request: auto|cpu|cuda|mps
-  double timeout_s = 0.0;                     // per attempt, and separately per child start; 0 = none
+  double timeout_s = 0.0;                     // per attempt at one input, from its JOB; 0 = none
+  double startup_timeout_s = 300.0;           // spawn to READY (LibTorch, models), whatever timeout_s is
   double kill_grace_s = 2.0;                  // between SIGTERM and SIGKILL
   int max_accelerator_failures = 3;           // then CPU for the rest of the batch
   FaultPlan faults;                           // injected faults (DIARIZE_FAULT)
@@ -29,6 +30,9 @@ class IsolatedDiarizer : public Diarizer {
 
   DiarizeOutcome diarize(const std::string& path, int input_index, const SharedAudio& audio, const JobOptions& options,
                          const ProgressCallback& progress) override;
+  // Starts the child for the first input now: an absent --device is a ModelError before any
+  // input; other start failures are left to the first input's attempt.
+  void prepare() override;
 
 
  private:
@@ -38,7 +42,7 @@ class IsolatedDiarizer : public Diarizer {
   EngineResult attempt(const std::string& device_request, int input_index, int attempt_number, const SharedAudio& audio,
                        const JobOptions& options, const ProgressCallback& progress, std::string& device_used);
   Session& ensure_child(const std::string& device_request);
-  [[noreturn]] void fail_and_stop(const std::string& device, const std::string& reason, bool retryable);
+  [[noreturn]] void fail_and_stop(const std::string& device, const std::string& reason, bool retryable, bool timed_out);
   void stop_child();
 
   IsolationConfig config_;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <tuple>
 
+#include "output/output_naming.h"
+
 namespace diarize {
 
 std::string speaker_label(int k) {
@@ -13,15 +15,14 @@ std::string speaker_label(int k) {
   return buffer;
 }
 
+std::string sanitize_uri(std::string uri) {
+  for (char& c : uri)
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) == 0x7f) c = '_';
+  return uri;
+}
+
 std::string uri_for_path(const std::string& path) {
-  if (path == "-") return "stdin";
-  std::string name = path;
-  while (name.size() > 1 && name.back() == '/') name.pop_back();
-  const size_t slash = name.find_last_of('/');
-  if (slash != std::string::npos) name = name.substr(slash + 1);
-  const size_t dot = name.find_last_of('.');
-  if (dot != std::string::npos && dot > 0) name = name.substr(0, dot);
-  std::replace(name.begin(), name.end(), ' ', '_');
+  const std::string name = sanitize_uri(file_stem(path));
   return name.empty() ? "audio" : name;
 }
 

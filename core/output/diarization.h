@@ -32,6 +32,7 @@ struct FileResult {
   std::string device;     // device that produced the result ("cpu", "cuda", ...)
   std::string fallback;   // why an accelerator attempt was abandoned, empty if none
   std::string embedding;  // embedding used ("builtin", or the model's description)
+  std::string pipeline;   // "community-1", "3.1" or "builtin" (pipeline_label)
   std::map<std::string, double> timings_s;  // stage -> seconds
 };
 
@@ -44,7 +45,11 @@ inline const std::vector<SpeakerTurn>& selected_turns(const Diarization& d, Turn
 // "SPEAKER_00" style label for cluster index `k` (pyannote's rename_labels scheme).
 std::string speaker_label(int k);
 
-// The RTTM uri for an input path: the file stem with spaces replaced by '_', "stdin" for "-".
+// An RTTM uri is one whitespace-free field: every byte 0x00-0x20 (controls, space) and 0x7F
+// becomes '_', so no name can split or add a field or a record.
+std::string sanitize_uri(std::string uri);
+
+// The RTTM uri for an input path: its sanitised file stem, "stdin" for "-" ("audio" if empty).
 std::string uri_for_path(const std::string& path);
 
 // Sorts turns by (start, end, speaker) as pyannote's Annotation iterates them.

@@ -21,13 +21,6 @@ bool has_audio_extension(const std::string& path) {
   return false;
 }
 
-namespace {
-std::string strip_extension(const std::string& relative) {
-  fs::path p(relative);
-  return (p.parent_path() / p.stem()).string();
-}
-}  // namespace
-
 std::vector<InputItem> expand_inputs(const std::vector<std::string>& arguments, std::vector<std::string>& errors) {
   std::vector<InputItem> items;
   for (const std::string& argument : arguments) {
@@ -52,7 +45,7 @@ std::vector<InputItem> expand_inputs(const std::vector<std::string>& arguments, 
       for (const std::string& path : found) {
         InputItem item;
         item.path = path;
-        item.relative_stem = strip_extension(fs::path(path).lexically_relative(argument).string());
+        item.folder = argument;
         item.uri = uri_for_path(path);
         item.from_folder = true;
         items.push_back(std::move(item));
@@ -61,7 +54,6 @@ std::vector<InputItem> expand_inputs(const std::vector<std::string>& arguments, 
       InputItem item;
       item.path = argument;
       item.uri = uri_for_path(argument);
-      item.relative_stem = item.uri;
       items.push_back(std::move(item));
     }
   }

@@ -1,5 +1,5 @@
-// Expands command-line inputs (files, folders, "-") into the list of audio files to process and
-// where each one's output goes.
+// Expands command-line inputs (files, folders, "-") into the list of audio files to process
+// (where each one's output goes: output/output_naming.h).
 #pragma once
 
 #include <string>
@@ -8,10 +8,10 @@
 namespace diarize {
 
 struct InputItem {
-  std::string path;           // as opened ("-" for stdin)
-  std::string relative_stem;  // output name without extension: path below the folder argument, or the file stem
+  std::string path;         // as opened ("-" for stdin)
+  std::string folder;       // the folder argument it was found under; "" for a file named on its own
   std::string uri;
-  bool from_folder = false;   // found by walking a folder argument
+  bool from_folder = false;  // found by walking a folder argument
 };
 
 // Audio file extensions picked up inside folders (case-insensitive).

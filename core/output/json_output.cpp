@@ -76,6 +76,8 @@ std::string format_json(const FileResult& result, const AttributedTranscript* tr
   j["device"] = result.device;
   j["fallback"] = result.fallback.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(result.fallback);
   j["embedding"] = result.embedding;
+  // Unknown only when nothing was diarized (an input without samples before any model was needed).
+  if (!result.pipeline.empty()) j["pipeline"] = result.pipeline;
   auto timings = nlohmann::ordered_json::object();
   for (const auto& [stage, seconds] : result.timings_s) timings[stage] = round_ms(seconds);
   j["timings_s"] = std::move(timings);
@@ -115,6 +117,7 @@ FileResult parse_json(const std::string& text, bool* has_exclusive_segments) {
     if (j.contains("device") && j["device"].is_string()) result.device = j["device"].get<std::string>();
     if (j.contains("fallback") && j["fallback"].is_string()) result.fallback = j["fallback"].get<std::string>();
     if (j.contains("embedding") && j["embedding"].is_string()) result.embedding = j["embedding"].get<std::string>();
+    if (j.contains("pipeline") && j["pipeline"].is_string()) result.pipeline = j["pipeline"].get<std::string>();
     if (j.contains("timings_s"))
       for (const auto& [stage, seconds] : j["timings_s"].items()) result.timings_s[stage] = seconds.get<double>();
     if (j.contains("centroids"))

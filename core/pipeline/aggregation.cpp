@@ -6,24 +6,39 @@
 
 namespace diarize {
 
+FrameGrid aggregated_frame_grid(const FrameGrid& chunks, const FrameGrid& frames) {
+  // pyannote re-anchors the frame grid at the chunks' start.
+  return FrameGrid{chunks.start_s, frames.step_s, frames.duration_s, frames.half_frame_offset};
+}
+
+namespace {
+
+// The time whose closest frame aggregation takes for time t (pyannote >= 3.2 adds half a frame).
+double placed(double t, const FrameGrid& frames) {
+  return frames.half_frame_offset ? t + 0.5 * frames.duration_s : t;
+}
+
+}  // namespace
+
 int64_t aggregated_num_frames(int64_t num_chunks, const FrameGrid& chunks, const FrameGrid& frames) {
-  const FrameGrid grid{chunks.start_s, frames.step_s, frames.duration_s};
-  return grid.closest_frame(chunks.start_s + chunks.duration_s + static_cast<double>(num_chunks - 1) * chunks.step_s) +
+  const FrameGrid grid = aggregated_frame_grid(chunks, frames);
+  return grid.closest_frame(placed(
+             chunks.start_s + chunks.duration_s + static_cast<double>(num_chunks - 1) * chunks.step_s, frames)) +
          1;
 }
 
 std::vector<int64_t> chunk_start_frames(int64_t num_chunks, const FrameGrid& chunks, const FrameGrid& frames) {
-  // pyannote re-anchors the frame grid at the chunks' start.
-  const FrameGrid grid{chunks.start_s, frames.step_s, frames.duration_s};
+  const FrameGrid grid = aggregated_frame_grid(chunks, frames);
   std::vector<int64_t> starts(static_cast<size_t>(std::max<int64_t>(num_chunks, 0)));
-  for (int64_t c = 0; c < num_chunks; ++c) starts[static_cast<size_t>(c)] = grid.closest_frame(chunks.frame_start_s(c));
+  for (int64_t c = 0; c < num_chunks; ++c)
+    starts[static_cast<size_t>(c)] = grid.closest_frame(placed(chunks.frame_start_s(c), frames));
   return starts;
 }
 
 FrameSeries aggregate(const ChunkFrames& scores, const FrameGrid& chunks, const FrameGrid& frames,
                       const AggregationOptions& options) {
   FrameSeries out;
-  out.frames = FrameGrid{chunks.start_s, frames.step_s, frames.duration_s};
+  out.frames = aggregated_frame_grid(chunks, frames);
   out.num_columns = scores.num_columns;
   if (scores.num_chunks == 0) return out;
   out.num_frames = aggregated_num_frames(scores.num_chunks, chunks, frames);

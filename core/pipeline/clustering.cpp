@@ -11,57 +11,11 @@
 #include "pipeline/bounded_linkage.h"
 #include "pipeline/hierarchy.h"
 #include "pipeline/numpy_argsort.h"
+#include "pipeline/upstream_arithmetic.h"
 
 namespace diarize {
 
 namespace {
-
-// numpy's pairwise summation of a contiguous float32 run (8 accumulators up to 128 elements,
-// halving above), which np.linalg.norm(axis=-1) uses for the sum of squares.
-float pairwise_sum(const float* a, int64_t n) {
-  if (n < 8) {
-    float res = 0.0f;
-    for (int64_t i = 0; i < n; ++i) res += a[i];
-    return res;
-  }
-  if (n <= 128) {
-    float r[8];
-    for (int j = 0; j < 8; ++j) r[j] = a[j];
-    int64_t i = 8;
-    for (; i < n - (n % 8); i += 8)
-      for (int j = 0; j < 8; ++j) r[j] += a[i + j];
-    float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) res += a[i];
-    return res;
-  }
-  int64_t n2 = n / 2;
-  n2 -= n2 % 8;
-  return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
-}
-
-// np.mean(rows, axis=0) of float32 rows: a float32 running sum row after row, then a float32 division.
-std::vector<float> mean_rows(const std::vector<float>& data, int64_t dim, const std::vector<int64_t>& rows) {
-  std::vector<float> sum(static_cast<size_t>(dim), 0.0f);
-  for (const int64_t r : rows)
-    for (int64_t d = 0; d < dim; ++d) sum[static_cast<size_t>(d)] += data[static_cast<size_t>(r * dim + d)];
-  const float count = static_cast<float>(rows.size());
-  for (float& v : sum) v = v / count;  // empty: 0/0 = NaN, as numpy's mean of nothing
-  return sum;
-}
-
-// scipy cdist(metric="cosine") in double: 1 - u.v / (|u| |v|), clipped to [0, 2].
-double cosine_distance(const float* u, const float* v, int64_t dim) {
-  double dot = 0.0, uu = 0.0, vv = 0.0;
-  for (int64_t d = 0; d < dim; ++d) {
-    const double a = u[d], b = v[d];
-    uu += a * a;
-    vv += b * b;
-    dot += a * b;
-  }
-  double cosine = dot / (std::sqrt(uu) * std::sqrt(vv));
-  if (std::fabs(cosine) > 1.0) cosine = std::copysign(1.0, cosine);
-  return 1.0 - cosine;
-}
 
 // Clusters present and their sizes, like np.unique(labels, return_counts=True).
 struct UniqueCounts {
@@ -123,16 +77,7 @@ std::vector<int> agglomerative_cluster(const std::vector<float>& embeddings, int
   if (n == 1) return {0};
 
   // Unit-normalise a float32 copy (pyannote divides in place, numpy in float32), then link in double.
-  std::vector<float> unit(embeddings.begin(), embeddings.begin() + n * dim);
-  std::vector<float> squares(static_cast<size_t>(dim));
-  for (int64_t i = 0; i < n; ++i) {
-    float* row = &unit[static_cast<size_t>(i * dim)];
-    for (int64_t d = 0; d < dim; ++d) squares[static_cast<size_t>(d)] = row[d] * row[d];
-    const float norm = std::sqrt(pairwise_sum(squares.data(), dim));
-    if (!(norm > 0.0f) || !std::isfinite(norm))
-      throw std::runtime_error("clustering: an embedding has zero or non-finite norm");
-    for (int64_t d = 0; d < dim; ++d) row[d] = row[d] / norm;
-  }
+  const std::vector<float> unit = unit_rows_f32(embeddings.data(), n, dim);
   const std::vector<double> points(unit.begin(), unit.end());
   const std::vector<Merge> dendrogram = bounded_centroid_linkage(points, n, dim, config.max_exact_linkage_points);
 
@@ -191,8 +136,8 @@ std::vector<int> agglomerative_cluster(const std::vector<float>& embeddings, int
     return rows;
   };
   std::vector<std::vector<float>> large_centroids, small_centroids;
-  for (const int k : large) large_centroids.push_back(mean_rows(unit, dim, members(k)));
-  for (const int k : small) small_centroids.push_back(mean_rows(unit, dim, members(k)));
+  for (const int k : large) large_centroids.push_back(mean_rows_f32(unit.data(), dim, members(k)));
+  for (const int k : small) small_centroids.push_back(mean_rows_f32(unit.data(), dim, members(k)));
   std::vector<int> target_of_small(small.size());
   for (size_t s = 0; s < small.size(); ++s) {
     size_t best = 0;
@@ -251,7 +196,7 @@ ClusteringResult cluster_embeddings(const std::vector<float>& embeddings, int64_
     result.num_clusters = 1;
     result.hard_clusters.assign(static_cast<size_t>(num_pairs), 0);
     result.soft_clusters.assign(static_cast<size_t>(num_pairs), 1.0);
-    result.centroids = mean_rows(train, dim, all_rows);
+    result.centroids = mean_rows_f32(train.data(), dim, all_rows);
     return result;
   }
 
@@ -263,7 +208,7 @@ ClusteringResult cluster_embeddings(const std::vector<float>& embeddings, int64_
     std::vector<int64_t> rows;
     for (int64_t i = 0; i < n; ++i)
       if (train_clusters[static_cast<size_t>(i)] == k) rows.push_back(i);
-    const std::vector<float> centroid = mean_rows(train, dim, rows);
+    const std::vector<float> centroid = mean_rows_f32(train.data(), dim, rows);
     result.centroids.insert(result.centroids.end(), centroid.begin(), centroid.end());
   }
 
@@ -275,16 +220,7 @@ ClusteringResult cluster_embeddings(const std::vector<float>& embeddings, int64_
     for (int64_t k = 0; k < k_count; ++k)
       soft[k] = 2.0 - cosine_distance(&embeddings[static_cast<size_t>(p * dim)],
                                       &result.centroids[static_cast<size_t>(k * dim)], dim);
-    // np.argmax: the first NaN wins, else the first maximum.
-    int64_t best = 0;
-    for (int64_t k = 0; k < k_count; ++k) {
-      if (std::isnan(soft[k])) {
-        best = k;
-        break;
-      }
-      if (soft[k] > soft[best]) best = k;
-    }
-    result.hard_clusters[static_cast<size_t>(p)] = static_cast<int>(best);
+    result.hard_clusters[static_cast<size_t>(p)] = static_cast<int>(numpy_argmax(soft, k_count));
   }
   return result;
 }

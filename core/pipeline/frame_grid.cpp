@@ -20,7 +20,9 @@ double FrameGrid::frame_middle_s(int64_t i) const {
 
 FrameGrid segmentation_frame_grid() {
   const double step_s = 10.0 / kFramesPerChunk;
-  return FrameGrid{0.0, step_s, step_s};
+  return FrameGrid{0.0, step_s, step_s, false};
 }
+
+FrameGrid receptive_field_frame_grid() { return FrameGrid{0.0, 270.0 / 16000.0, 991.0 / 16000.0, true}; }
 
 }  // namespace diarize

@@ -20,7 +20,7 @@ FrameSeries clustered_activations(const ChunkFrames& segmentation, const std::ve
   int max_cluster = -1;
   for (const int k : hard_clusters) max_cluster = std::max(max_cluster, k);
   FrameSeries out;
-  out.frames = FrameGrid{chunks.start_s, frames.step_s, frames.duration_s};
+  out.frames = aggregated_frame_grid(chunks, frames);
   out.num_columns = max_cluster + 1;
   if (num_chunks == 0) return out;
   out.num_frames = aggregated_num_frames(num_chunks, chunks, frames);

@@ -1,5 +1,6 @@
-// Optimal one-to-one assignment (Hungarian / Kuhn-Munkres) on rectangular matrices of doubles:
-// maps reference speakers to hypothesis speakers for DER (most overlap) and JER (least error).
+// Optimal one-to-one assignment on rectangular matrices of doubles, as scipy's
+// linear_sum_assignment finds it (pipeline/linear_sum_assignment.h): maps reference speakers to
+// hypothesis speakers for DER (most overlap) and JER (least error).
 #pragma once
 
 #include <vector>
@@ -15,7 +16,8 @@ using Matrix = std::vector<std::vector<double>>;
 // on ragged rows or non-finite entries.
 std::vector<int> min_cost_assignment(const Matrix& cost);
 
-// Same, maximising the sum of `weight[row][col]` (e.g. overlap time).
+// Same, maximising the sum of `weight[row][col]` (e.g. overlap time), by negation as scipy's
+// maximize=True does.
 std::vector<int> max_weight_assignment(const Matrix& weight);
 
 }  // namespace diarize

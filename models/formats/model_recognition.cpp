@@ -3,16 +3,31 @@
 
 #include <algorithm>
 
+#include "formats/mapped_file.h"
+#include "formats/numpy_file.h"
 #include "formats/onnx_model.h"
+#include "formats/plda_file.h"
 #include "formats/pytorch_checkpoint.h"
 #include "formats/safetensors.h"
 
 namespace diarize {
 
-const char* role_name(ModelRole role) { return role == ModelRole::kSegmentation ? "segmentation" : "embedding"; }
+const char* role_name(ModelRole role) {
+  switch (role) {
+    case ModelRole::kSegmentation: return "segmentation";
+    case ModelRole::kEmbedding: return "embedding";
+    case ModelRole::kPlda: return "plda";
+  }
+  return "?";
+}
 
 std::string role_with_article(ModelRole role) {
-  return role == ModelRole::kSegmentation ? "a segmentation model" : "an embedding model";
+  switch (role) {
+    case ModelRole::kSegmentation: return "a segmentation model";
+    case ModelRole::kEmbedding: return "an embedding model";
+    case ModelRole::kPlda: return "a PLDA file";
+  }
+  return "?";
 }
 
 const char* format_name(ModelFormat format) {
@@ -21,6 +36,7 @@ const char* format_name(ModelFormat format) {
     case ModelFormat::kOnnxFp32: return "ONNX fp32";
     case ModelFormat::kOnnxInt8: return "ONNX int8";
     case ModelFormat::kPytorchCheckpoint: return "PyTorch checkpoint";
+    case ModelFormat::kNumpyZip: return "NumPy npz";
   }
   return "?";
 }
@@ -49,15 +65,18 @@ void count_tensors(const Tensors& tensors, ModelDescription& d) {
     if (is_parameter(t.name) && t.dtype != DType::I64) d.parameter_count += t.numel();
 }
 
-bool looks_like_safetensors(const std::vector<uint8_t>& bytes) {
-  if (bytes.size() < 10) return false;
+// A u64 header length whose top bytes are zero, then the JSON header's '{'. Whether the length
+// fits the file is left to the parser, so that a truncated safetensors file is reported as one
+// (its first byte may well be 0x08, which would otherwise pass for ONNX).
+bool looks_like_safetensors(const uint8_t* bytes, size_t size) {
+  if (size < 10) return false;
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | bytes[i];
-  return n >= 2 && n <= bytes.size() - 8 && bytes[8] == '{';
+  return n >= 2 && n < (uint64_t(1) << 40) && bytes[8] == '{';
 }
 
-bool looks_like_zip(const std::vector<uint8_t>& bytes) {
-  return bytes.size() >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
+bool looks_like_zip(const uint8_t* bytes, size_t size) {
+  return size >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
 }
 
 }  // namespace
@@ -117,29 +136,61 @@ ModelDescription describe_onnx(const OnnxModel& model, const std::string& path) 
   return d;
 }
 
-ModelContainer sniff_model_container(const std::vector<uint8_t>& bytes, const std::string& path) {
-  if (looks_like_safetensors(bytes)) return ModelContainer::kSafetensors;
-  if (looks_like_zip(bytes)) return ModelContainer::kPytorchZip;
-  // ONNX has no magic number: a ModelProto starts with field 1 (ir_version, varint) = byte 0x08.
-  if (!bytes.empty() && bytes[0] == 0x08) return ModelContainer::kOnnx;
-  throw FormatError(path + ": not a model file diarize knows (expected safetensors, ONNX or a PyTorch checkpoint)");
+ModelDescription describe_npz(const std::vector<TensorData>& arrays, const std::string& path) {
+  ModelDescription d;
+  d.path = path;
+  d.role = ModelRole::kPlda;
+  d.format = ModelFormat::kNumpyZip;
+  const PldaPart part = check_plda_part(arrays, path);
+  d.architecture = part == PldaPart::kTransform ? "PLDA x-vector transform (xvec_transform.npz, 256 -> 128)"
+                                                : "PLDA model (plda.npz, 128-d)";
+  count_tensors(arrays, d);
+  return d;
 }
 
-ModelDescription recognise_model(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_binary_file(path);
-  switch (sniff_model_container(bytes, path)) {
+ModelContainer sniff_model_container(const uint8_t* data, size_t size, const std::string& path) {
+  const size_t head = std::min(size, kModelSniffBytes);
+  if (head == 0) throw FormatError(path + ": empty file, not a model");
+  if (looks_like_safetensors(data, head)) return ModelContainer::kSafetensors;
+  if (looks_like_npz(data, head)) return ModelContainer::kNumpyZip;
+  if (looks_like_zip(data, head)) return ModelContainer::kPytorchZip;
+  // ONNX has no magic number: a ModelProto starts with field 1 (ir_version, varint) = byte 0x08.
+  if (data[0] == 0x08) return ModelContainer::kOnnx;
+  throw FormatError(path + ": not a model file diarize knows (expected safetensors, ONNX, a PyTorch checkpoint or a PLDA .npz)");
+}
+
+namespace {
+
+ModelDescription recognise_mapped(const std::string& path) {
+  const MappedFile file(path);
+  const uint8_t* data = file.data();
+  const size_t size = file.size();
+  constexpr TensorPayload kShapes = TensorPayload::kShapesOnly;
+  switch (sniff_model_container(data, size, path)) {
     case ModelContainer::kSafetensors: {
-      const SafetensorsFile file = parse_safetensors(bytes.data(), bytes.size(), path);
-      return describe_state_dict(file.tensors, file.metadata, ModelFormat::kSafetensors, path);
+      const SafetensorsFile parsed = parse_safetensors(data, size, path, kShapes);
+      return describe_state_dict(parsed.tensors, parsed.metadata, ModelFormat::kSafetensors, path);
     }
     case ModelContainer::kPytorchZip: {
-      const PyTorchCheckpoint file = parse_pytorch_checkpoint(bytes.data(), bytes.size(), path);
-      return describe_state_dict(file.tensors, file.metadata, ModelFormat::kPytorchCheckpoint, path);
+      const PyTorchCheckpoint parsed = parse_pytorch_checkpoint(data, size, path, kShapes);
+      return describe_state_dict(parsed.tensors, parsed.metadata, ModelFormat::kPytorchCheckpoint, path);
     }
+    case ModelContainer::kNumpyZip:
+      return describe_npz(parse_npz(data, size, path), path);
     case ModelContainer::kOnnx:
       break;
   }
-  return describe_onnx(parse_onnx(bytes.data(), bytes.size(), path), path);
+  return describe_onnx(parse_onnx(data, size, path, kShapes), path);
+}
+
+}  // namespace
+
+ModelDescription recognise_model(const std::string& path) {
+  try {
+    return recognise_mapped(path);
+  } catch (const FormatError& e) {
+    throw with_path(path, e);
+  }
 }
 
 }  // namespace diarize

@@ -5,8 +5,9 @@
 
 #include <cstddef>
 #include <cstring>
+#include <unordered_set>
 
-#include "formats/safetensors.h"
+#include "formats/mapped_file.h"
 
 namespace diarize {
 
@@ -44,8 +45,10 @@ enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFix
 // One protobuf message's bytes [pos, end). Sub-messages are new Readers over a checked sub-range.
 class Reader {
  public:
-  Reader(const uint8_t* begin, const uint8_t* end, const std::string& origin)
-      : pos_(begin), end_(end), origin_(origin) {}
+  Reader(const uint8_t* begin, const uint8_t* end, const std::string& origin, TensorPayload payload)
+      : pos_(begin), end_(end), origin_(origin), payload_(payload) {}
+
+  TensorPayload payload() const { return payload_; }
 
   bool done() const { return pos_ >= end_; }
 
@@ -94,7 +97,7 @@ class Reader {
 
   Reader sub() {
     auto [p, n] = bytes();
-    return Reader(p, p + n, origin_);
+    return Reader(p, p + n, origin_, payload_);
   }
 
   // A little-endian fixed-width value (protobuf wire types 5 and 1).
@@ -160,6 +163,7 @@ class Reader {
   const uint8_t* pos_;
   const uint8_t* end_;
   const std::string& origin_;
+  TensorPayload payload_;
 };
 
 // TensorProto.DataType → DType, or false for types diarize cannot hold (strings, unsigned > 8 bit).
@@ -235,7 +239,7 @@ TensorData parse_tensor(Reader r) {
     if (raw_size / element != static_cast<uint64_t>(numel) || raw_size % element)
       throw r.error(what + ": raw_data holds " + std::to_string(raw_size) + " bytes, shape " +
                     shape_to_string(dims) + " needs " + std::to_string(numel) + " x " + std::to_string(element));
-    t.bytes.assign(raw, raw + raw_size);
+    if (r.payload() == TensorPayload::kValues) t.bytes.assign(raw, raw + raw_size);
     return t;
   }
   auto check_count = [&](size_t count) {
@@ -341,6 +345,7 @@ std::string parse_value_info_name(Reader r) {
 OnnxGraph parse_graph(Reader r, int depth) {
   if (depth > kMaxGraphDepth) throw r.error("subgraphs nested deeper than " + std::to_string(kMaxGraphDepth));
   OnnxGraph g;
+  std::unordered_set<std::string> initializer_names;
   uint32_t field, wire;
   while (r.next(field, wire)) {
     switch (field) {
@@ -350,7 +355,14 @@ OnnxGraph parse_graph(Reader r, int depth) {
         g.nodes.push_back(parse_node(r.sub(), depth));
         break;
       case 2: r.expect(wire, kLengthDelimited, "graph name"); g.name = r.string(); break;
-      case 5: r.expect(wire, kLengthDelimited, "initializer"); g.initializers.push_back(parse_tensor(r.sub())); break;
+      case 5: {
+        r.expect(wire, kLengthDelimited, "initializer");
+        TensorData t = parse_tensor(r.sub());
+        // Which copy a reader would use is anyone's guess: refuse rather than pick one.
+        if (!initializer_names.insert(t.name).second) throw r.error("initializer '" + t.name + "' appears twice");
+        g.initializers.push_back(std::move(t));
+        break;
+      }
       case 11: r.expect(wire, kLengthDelimited, "graph input"); g.inputs.push_back(parse_value_info_name(r.sub())); break;
       case 12: r.expect(wire, kLengthDelimited, "graph output"); g.outputs.push_back(parse_value_info_name(r.sub())); break;
       case 15: throw r.error("sparse initializers are not supported");
@@ -384,11 +396,11 @@ std::pair<std::string, int64_t> parse_opset(Reader r) {
 
 }  // namespace
 
-OnnxModel parse_onnx(const uint8_t* data, size_t size, const std::string& origin) {
+OnnxModel parse_onnx(const uint8_t* data, size_t size, const std::string& origin, TensorPayload payload) {
   OnnxModel model;
   model.origin = origin;
   if (data == nullptr || size == 0) throw FormatError(origin + ": not a valid ONNX model: empty file");
-  Reader r(data, data + size, model.origin);
+  Reader r(data, data + size, model.origin, payload);
   bool has_ir = false, has_graph = false;
   uint32_t field, wire;
   while (r.next(field, wire)) {
@@ -413,8 +425,8 @@ OnnxModel parse_onnx(const uint8_t* data, size_t size, const std::string& origin
 }
 
 OnnxModel read_onnx(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_binary_file(path);
-  return parse_onnx(bytes.data(), bytes.size(), path);
+  const MappedFile file(path);
+  return parse_onnx(file.data(), file.size(), path);
 }
 
 }  // namespace diarize

@@ -74,7 +74,10 @@ struct OnnxModel {
 };
 
 // Parses an ONNX ModelProto held in memory; throws FormatError on anything malformed.
-OnnxModel parse_onnx(const uint8_t* data, size_t size, const std::string& origin);
+// With TensorPayload::kShapesOnly, raw_data is not copied (typed *_data fields still are).
+OnnxModel parse_onnx(const uint8_t* data, size_t size, const std::string& origin,
+                     TensorPayload payload = TensorPayload::kValues);
+// Maps the file (formats/mapped_file.h) and parses it.
 OnnxModel read_onnx(const std::string& path);
 
 }  // namespace diarize

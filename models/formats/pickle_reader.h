@@ -47,6 +47,7 @@ struct PickleLimits {
   size_t max_depth = 64;                     // nesting of the result (also stops cycles)
   size_t max_objects = size_t(2) << 20;      // values built while unpickling
   size_t max_output_bytes = size_t(1) << 30; // the result, tensor data included
+  TensorPayload payload = TensorPayload::kValues;  // kShapesOnly: tensors without their bytes
 };
 
 // Unpickles `data` (a whole pickle stream, up to its STOP opcode). Tensors are copied out of

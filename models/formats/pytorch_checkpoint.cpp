@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "formats/safetensors.h"
+#include "formats/mapped_file.h"
 #include "formats/zip_archive.h"
 
 namespace diarize {
@@ -104,7 +104,8 @@ PyTorchCheckpoint checkpoint_from_pickle(const PickleValue& root, const std::str
   return checkpoint;
 }
 
-PyTorchCheckpoint parse_pytorch_checkpoint(const uint8_t* data, size_t size, const std::string& origin) {
+PyTorchCheckpoint parse_pytorch_checkpoint(const uint8_t* data, size_t size, const std::string& origin,
+                                           TensorPayload payload) {
   if (size >= 2 && data[0] == 0x80 && data[1] <= 5)
     throw FormatError(origin + ": a legacy (PyTorch < 1.6) checkpoint; re-save it with a newer torch.save");
   if (size < 4 || data[0] != 'P' || data[1] != 'K' || data[2] != 3 || data[3] != 4)
@@ -135,9 +136,10 @@ PyTorchCheckpoint parse_pytorch_checkpoint(const uint8_t* data, size_t size, con
   const StorageLoader load = [&](const std::string& key) {
     const ZipEntry* e = zip.find(prefix + "data/" + key);
     if (!e) throw FormatError(origin + ": storage '" + key + "' is missing (no " + prefix + "data/" + key + ")");
-    return zip.read(*e);
+    return payload == TensorPayload::kValues ? zip.read(*e) : zip.locate(*e);
   };
   PickleLimits limits;
+  limits.payload = payload;
   // Tied weights may repeat a storage, so allow some slack, but never let a pickle that reuses
   // one storage over and over blow up far beyond the file.
   limits.max_output_bytes = 2 * size + (size_t(64) << 20);
@@ -146,8 +148,8 @@ PyTorchCheckpoint parse_pytorch_checkpoint(const uint8_t* data, size_t size, con
 }
 
 PyTorchCheckpoint read_pytorch_checkpoint(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_binary_file(path);
-  return parse_pytorch_checkpoint(bytes.data(), bytes.size(), path);
+  const MappedFile file(path);
+  return parse_pytorch_checkpoint(file.data(), file.size(), path);
 }
 
 }  // namespace diarize

@@ -27,7 +27,10 @@ struct PyTorchCheckpoint {
 
 // Parses a checkpoint image held in memory. FormatError for anything malformed or hostile;
 // nothing in the pickle is ever imported or executed.
-PyTorchCheckpoint parse_pytorch_checkpoint(const uint8_t* data, size_t size, const std::string& origin);
+// With TensorPayload::kShapesOnly the storages are neither CRC-checked nor copied.
+PyTorchCheckpoint parse_pytorch_checkpoint(const uint8_t* data, size_t size, const std::string& origin,
+                                           TensorPayload payload = TensorPayload::kValues);
+// Maps the file (formats/mapped_file.h) and parses it.
 PyTorchCheckpoint read_pytorch_checkpoint(const std::string& path);
 
 // The state_dict and metadata of an already unpickled checkpoint (exposed for tests and fuzzing).

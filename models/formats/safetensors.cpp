@@ -24,7 +24,8 @@ namespace {
 constexpr uint64_t kMaxHeaderBytes = 100u << 20;
 }
 
-SafetensorsFile parse_safetensors(const uint8_t* data, size_t size, const std::string& origin) {
+SafetensorsFile parse_safetensors(const uint8_t* data, size_t size, const std::string& origin,
+                                  TensorPayload payload) {
   auto fail = [&](const std::string& why) { return FormatError(origin + ": not a valid safetensors file: " + why); };
   if (size < 8) throw fail("shorter than its 8-byte header length");
   uint64_t header_len = 0;
@@ -86,7 +87,7 @@ SafetensorsFile parse_safetensors(const uint8_t* data, size_t size, const std::s
     if (static_cast<uint64_t>(numel) * dtype_size(t.dtype) != end - begin)
       throw fail("entry '" + name + "' has " + std::to_string(end - begin) + " bytes for shape " +
                  shape_to_string(t.shape) + " of " + dtype_name(t.dtype));
-    t.bytes.assign(body + begin, body + end);
+    if (payload == TensorPayload::kValues) t.bytes.assign(body + begin, body + end);
     ranges.emplace_back(begin, end);
     file.tensors.push_back(std::move(t));
   }
@@ -106,6 +107,7 @@ SafetensorsFile parse_safetensors(const uint8_t* data, size_t size, const std::s
 }
 
 std::vector<uint8_t> read_binary_file(const std::string& path, size_t max_bytes) {
+  check_model_file(path, max_bytes);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FormatError(path + ": cannot open: " + std::strerror(errno));
   in.seekg(0, std::ios::end);
@@ -119,8 +121,8 @@ std::vector<uint8_t> read_binary_file(const std::string& path, size_t max_bytes)
 }
 
 SafetensorsFile read_safetensors(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_binary_file(path);
-  return parse_safetensors(bytes.data(), bytes.size(), path);
+  const MappedFile file(path);
+  return parse_safetensors(file.data(), file.size(), path);
 }
 
 std::vector<uint8_t> serialize_safetensors(const std::vector<TensorData>& tensors,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/mapped_file.h"
 #include "formats/tensor_data.h"
 
 namespace diarize {
@@ -23,12 +24,15 @@ struct SafetensorsFile {
 
 // Parses a safetensors image held in memory. Never trusts a declared size: every offset and shape
 // is checked against the buffer before anything is allocated.
-SafetensorsFile parse_safetensors(const uint8_t* data, size_t size, const std::string& origin);
+SafetensorsFile parse_safetensors(const uint8_t* data, size_t size, const std::string& origin,
+                                  TensorPayload payload = TensorPayload::kValues);
+// Maps the file (formats/mapped_file.h) and parses it.
 SafetensorsFile read_safetensors(const std::string& path);
 
 std::vector<uint8_t> serialize_safetensors(const std::vector<TensorData>& tensors,
                                            const std::map<std::string, std::string>& metadata = {});
-// Reads a whole file into memory; FormatError when it cannot be read or exceeds `max_bytes`.
-std::vector<uint8_t> read_binary_file(const std::string& path, size_t max_bytes = size_t(4) << 30);
+// Reads a whole regular file into memory; FormatError when it cannot be read, is not a regular
+// file or exceeds `max_bytes` (formats/mapped_file.h's checks).
+std::vector<uint8_t> read_binary_file(const std::string& path, size_t max_bytes = kMaxModelFileBytes);
 
 }  // namespace diarize

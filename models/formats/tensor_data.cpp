@@ -1,6 +1,7 @@
 // Conversions for the plain tensors that model-file parsers produce.
 #include "formats/tensor_data.h"
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -143,6 +144,14 @@ TensorData TensorData::from_i64(std::string name, std::vector<int64_t> shape, co
   return make(std::move(name), DType::I64, std::move(shape), values);
 }
 
+int64_t count_non_finite(const TensorData& tensor) {
+  if (tensor.dtype != DType::F32 && tensor.dtype != DType::F64 && tensor.dtype != DType::F16 && tensor.dtype != DType::BF16)
+    return 0;
+  int64_t count = 0;
+  for (const double v : tensor.to_f64()) count += !std::isfinite(v);
+  return count;
+}
+
 int64_t checked_numel(const std::vector<int64_t>& shape, int64_t limit, const std::string& what) {
   int64_t n = 1;
   for (int64_t d : shape) {
@@ -152,6 +161,12 @@ int64_t checked_numel(const std::vector<int64_t>& shape, int64_t limit, const st
   }
   if (n > limit) throw FormatError(what + ": shape " + shape_to_string(shape) + " is absurdly large");
   return n;
+}
+
+FormatError with_path(const std::string& path, const FormatError& error) {
+  const std::string message = error.what();
+  if (message.compare(0, path.size() + 1, path + ":") == 0) return error;
+  return FormatError(path + ": " + message);
 }
 
 std::string shape_to_string(const std::vector<int64_t>& shape) {

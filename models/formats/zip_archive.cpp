@@ -1,9 +1,14 @@
-// Zip reader for PyTorch checkpoints: central directory, local headers and ZIP64 extensions,
-// hardened against hostile archives (see test/fuzz/). Deflate is refused: torch.save stores its
-// entries uncompressed and diarize has no zlib dependency.
+// Zip reader for PyTorch checkpoints and numpy .npz files: central directory, local headers and
+// ZIP64 extensions, hardened against hostile archives (see test/fuzz/). Deflate (zlib, raw
+// inflate) only for extract(): torch.save stores its entries uncompressed, np.savez_compressed
+// deflates them (docs/models.md).
 #include "formats/zip_archive.h"
 
+#include <zlib.h>
+
+#include <algorithm>
 #include <array>
+#include <climits>
 
 #include "formats/tensor_data.h"
 
@@ -162,12 +167,24 @@ ByteView ZipArchive::read(const std::string& name) const {
 }
 
 ByteView ZipArchive::read(const ZipEntry& e) const {
+  const ByteView view = locate(e);
+  if (zip_crc32(view.data, view.size) != e.crc32)
+    throw FormatError(origin_ + ": zip entry '" + e.name + "' fails its CRC-32 check (corrupt file)");
+  return view;
+}
+
+ByteView ZipArchive::locate(const ZipEntry& e) const {
   auto fail = [&](const std::string& why) { return FormatError(origin_ + ": zip entry '" + e.name + "' " + why); };
-  if (e.flags & 0x1) throw fail("is encrypted");
   if (e.method != 0)
     throw fail("is compressed (method " + std::to_string(e.method) +
                "); only stored entries, as torch.save writes them, are supported");
-  if (e.compressed_size != e.uncompressed_size) throw fail("is stored but its two sizes differ");
+  return entry_data(e);
+}
+
+ByteView ZipArchive::entry_data(const ZipEntry& e) const {
+  auto fail = [&](const std::string& why) { return FormatError(origin_ + ": zip entry '" + e.name + "' " + why); };
+  if (e.flags & 0x1) throw fail("is encrypted");
+  if (e.method == 0 && e.compressed_size != e.uncompressed_size) throw fail("is stored but its two sizes differ");
   if (!in_bounds(e.local_header_offset, kLocalHeaderBytes, size_)) throw fail("has its header outside the file");
   const uint8_t* h = data_ + e.local_header_offset;
   if (le32(h) != kLocalHeaderSig) throw fail("has no local header");
@@ -175,9 +192,63 @@ ByteView ZipArchive::read(const ZipEntry& e) const {
   // the local extra field so that tensor data is 64-byte aligned, the central one is not.
   const uint64_t start = e.local_header_offset + kLocalHeaderBytes + le16(h + 26) + le16(h + 28);
   if (!in_bounds(start, e.compressed_size, size_)) throw fail("has data outside the file");
-  ByteView view{data_ + start, static_cast<size_t>(e.compressed_size)};
-  if (zip_crc32(view.data, view.size) != e.crc32) throw fail("fails its CRC-32 check (corrupt file)");
-  return view;
+  return ByteView{data_ + start, static_cast<size_t>(e.compressed_size)};
+}
+
+std::vector<uint8_t> ZipArchive::extract(const ZipEntry& e, size_t max_bytes) const {
+  auto fail = [&](const std::string& why) { return FormatError(origin_ + ": zip entry '" + e.name + "' " + why); };
+  if (e.method != 0 && e.method != 8)
+    throw fail("uses compression method " + std::to_string(e.method) + "; only stored and deflated entries are supported");
+  if (e.uncompressed_size > max_bytes)
+    throw fail("declares " + std::to_string(e.uncompressed_size) + " bytes, more than the " + std::to_string(max_bytes) +
+               " allowed");
+  const ByteView packed = entry_data(e);
+  std::vector<uint8_t> out;
+  if (e.method == 0) {
+    out.assign(packed.data, packed.data + packed.size);
+  } else {
+    // Raw deflate (no zlib header), inflated into a buffer of exactly the declared size: a stream
+    // that wants to write more, or ends early, is corrupt (or a decompression bomb).
+    out.resize(static_cast<size_t>(e.uncompressed_size));
+    z_stream z{};
+    if (inflateInit2(&z, -MAX_WBITS) != Z_OK) throw fail("cannot be inflated (zlib initialisation failed)");
+    uint8_t spare = 0;
+    const uint8_t* in = packed.data;
+    size_t in_left = packed.size;
+    uint8_t* dst = out.data();
+    size_t out_left = out.size();
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+      // zlib counts in uInt: feed and drain in pieces below 4 GiB.
+      const uInt in_now = static_cast<uInt>(std::min<size_t>(in_left, UINT_MAX));
+      const bool full = out_left == 0;  // one more byte of room shows whether the stream goes on
+      const uInt out_now = full ? 1 : static_cast<uInt>(std::min<size_t>(out_left, UINT_MAX));
+      z.next_in = const_cast<Bytef*>(in);
+      z.avail_in = in_now;
+      z.next_out = full ? &spare : dst;
+      z.avail_out = out_now;
+      rc = inflate(&z, Z_NO_FLUSH);
+      const size_t consumed = in_now - z.avail_in, produced = out_now - z.avail_out;
+      in += consumed;
+      in_left -= consumed;
+      if (full && produced > 0) {
+        inflateEnd(&z);
+        throw fail("inflates to more than its declared " + std::to_string(e.uncompressed_size) + " bytes");
+      }
+      if (!full) {
+        dst += produced;
+        out_left -= produced;
+      }
+      if (rc == Z_OK && consumed == 0 && produced == 0) rc = Z_BUF_ERROR;  // no progress: truncated
+    }
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END) throw fail("is not a valid deflate stream (truncated or corrupt)");
+    if (out_left != 0)
+      throw fail("inflates to " + std::to_string(out.size() - out_left) + " bytes, not its declared " +
+                 std::to_string(e.uncompressed_size));
+  }
+  if (zip_crc32(out.data(), out.size()) != e.crc32) throw fail("fails its CRC-32 check (corrupt file)");
+  return out;
 }
 
 }  // namespace diarize

@@ -1,6 +1,7 @@
 // Read-only view of a zip archive held in memory, as torch.save writes them (PyTorch >= 1.6):
 // stored (uncompressed) entries, data aligned through local-header padding, ZIP64 records for
-// large files. Every offset and size is checked against the buffer before it is used.
+// large files; and as numpy writes .npz files (np.savez stores, np.savez_compressed deflates).
+// Every offset and size is checked against the buffer before it is used.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@ namespace diarize {
 
 struct ZipEntry {
   std::string name;
-  uint16_t method = 0;           // 0 = stored; anything else is refused when read
+  uint16_t method = 0;           // 0 = stored, 8 = deflated (extract() only)
   uint16_t flags = 0;
   uint32_t crc32 = 0;
   uint64_t compressed_size = 0;
@@ -38,9 +39,18 @@ class ZipArchive {
   // compressed, encrypted, or its data lies outside the archive.
   ByteView read(const std::string& name) const;
   ByteView read(const ZipEntry& entry) const;
+  // The same checks but the CRC, so the data is not touched (to look at sizes only).
+  ByteView locate(const ZipEntry& entry) const;
+  // A copy of a stored or deflated entry's bytes, CRC-checked. FormatError when the entry is
+  // missing, encrypted, uses another method, declares more than `max_bytes`, or does not inflate
+  // to exactly its declared size.
+  std::vector<uint8_t> extract(const ZipEntry& entry, size_t max_bytes) const;
   const std::string& origin() const { return origin_; }
 
  private:
+  // Where an entry's (stored or compressed) bytes lie; bounds and header checked, CRC not.
+  ByteView entry_data(const ZipEntry& entry) const;
+
   const uint8_t* data_;
   size_t size_;
   std::string origin_;

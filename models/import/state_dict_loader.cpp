@@ -57,6 +57,7 @@ void load_state_dict(torch::nn::Module& module, const std::vector<TensorData>& t
                       (unexpected.empty() ? "" : "; unexpected: " + unexpected));
 
   torch::NoGradGuard no_grad;
+  try {
   for (const auto& [name, target] : targets) {
     const TensorData& source = *provided.at(name);
     if (std::vector<int64_t>(target.sizes().begin(), target.sizes().end()) != source.shape)
@@ -66,6 +67,9 @@ void load_state_dict(torch::nn::Module& module, const std::vector<TensorData>& t
       throw FormatError(origin + ": tensor '" + name + "' is " + dtype_name(source.dtype) + ", the network needs " +
                         std::string(c10::toString(target.scalar_type())));
     target.copy_(tensor_from_data(source));
+  }
+  } catch (const FormatError& e) {
+    throw with_path(origin, e);
   }
 }
 

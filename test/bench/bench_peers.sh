@@ -114,11 +114,11 @@ if wanted sherpa; then
 fi
 diarize_cmd=("$diarize" --quiet --threads "$threads" --segmentation "$segmentation")
 wanted default && run_measured default "${diarize_cmd[@]}" --embedding builtin "$audio"
-wanted exact && run_measured exact "${diarize_cmd[@]}" --embedding "$resnet_st" "$audio"
+wanted exact && run_measured exact "${diarize_cmd[@]}" --pipeline 3.1 --embedding "$resnet_st" "$audio"
 has_fast_mode=0
 [[ $("$diarize" --help) =~ --mode[\ ,=] ]] && has_fast_mode=1
 if wanted fast && [ "$has_fast_mode" = 1 ]; then
-  run_measured fast "${diarize_cmd[@]}" --mode fast --embedding "$resnet_st" "$audio"
+  run_measured fast "${diarize_cmd[@]}" --pipeline 3.1 --mode fast --embedding "$resnet_st" "$audio"
 fi
 
 # --- per network: seconds per chunk (crop), median of RUNS after warm-up --------------------------

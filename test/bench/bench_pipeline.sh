@@ -42,7 +42,7 @@ for config in ${BENCH_CONFIGS:-builtin resnet34}; do
   esac
   log=$(mktemp)
   start=$(date +%s.%N)
-  "$diarize" --verbose --quiet --segmentation "$segmentation" --embedding "$embedding" "$audio" > /dev/null 2> "$log" &
+  "$diarize" --verbose --quiet --pipeline 3.1 --segmentation "$segmentation" --embedding "$embedding" "$audio" > /dev/null 2> "$log" &
   pid=$!
   peak=$(peak_rss_mb $pid)
   wait $pid

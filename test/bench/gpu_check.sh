@@ -54,8 +54,8 @@ run() {  # name, then diarize arguments; keeps stdout, stderr, exit code and wal
 
 # 2. CUDA against CPU on the sample, exact 3.1 (ResNet34) and built-in embedding.
 s=samples/conversation.flac
-run sample-cuda-resnet -v --device cuda --segmentation "$seg" --embedding "$emb" "$s"
-run sample-cpu-resnet -v --device cpu --segmentation "$seg" --embedding "$emb" "$s"
+run sample-cuda-resnet -v --device cuda --pipeline 3.1 --segmentation "$seg" --embedding "$emb" "$s"
+run sample-cpu-resnet -v --device cpu --pipeline 3.1 --segmentation "$seg" --embedding "$emb" "$s"
 run sample-cuda-builtin -v --device cuda --segmentation "$seg" --embedding builtin "$s"
 run sample-cpu-builtin -v --device cpu --segmentation "$seg" --embedding builtin "$s"
 for m in resnet builtin; do
@@ -64,18 +64,18 @@ for m in resnet builtin; do
 done
 
 # 3. A crash in the CUDA child: the parent retries on CPU and still prints the result.
-DIARIZE_FAULT=segv@1 run sample-cuda-segv -v --device cuda --segmentation "$seg" --embedding "$emb" "$s"
+DIARIZE_FAULT=segv@1 run sample-cuda-segv -v --device cuda --pipeline 3.1 --segmentation "$seg" --embedding "$emb" "$s"
 cat "$out/sample-cuda-segv.err" | tee -a "$out/summary.txt"
 cmp -s "$out/sample-cuda-segv.out" "$out/sample-cpu-resnet.out" && log "segv@1 on CUDA: result == CPU result"
-DIARIZE_FAULT=hang@1 run sample-cuda-hang -v --timeout 20 --device cuda --segmentation "$seg" --embedding "$emb" "$s"
+DIARIZE_FAULT=hang@1 run sample-cuda-hang -v --timeout 20 --device cuda --pipeline 3.1 --segmentation "$seg" --embedding "$emb" "$s"
 cmp -s "$out/sample-cuda-hang.out" "$out/sample-cpu-resnet.out" && log "hang@1 on CUDA with --timeout 20: result == CPU result"
 
 # 4. The long recording: stage timings on CUDA (exact and built-in), then exact on this machine's CPUs.
 h=$payload/hour.ogg
-run hour-cuda-resnet -v --device cuda --segmentation "$seg" --embedding "$emb" "$h"
+run hour-cuda-resnet -v --device cuda --pipeline 3.1 --segmentation "$seg" --embedding "$emb" "$h"
 run hour-cuda-builtin -v --device cuda --segmentation "$seg" --embedding builtin "$h"
 grep -h "s, " "$out"/hour-*.err | tee -a "$out/summary.txt"
-run hour-cpu-resnet -v --device cpu --segmentation "$seg" --embedding "$emb" "$h"
+run hour-cpu-resnet -v --device cpu --pipeline 3.1 --segmentation "$seg" --embedding "$emb" "$h"
 grep -h "s, " "$out/hour-cpu-resnet.err" | tee -a "$out/summary.txt"
 cmp -s "$out/hour-cuda-resnet.out" "$out/hour-cpu-resnet.out" && log "hour resnet: CUDA RTTM == CPU RTTM" \
   || { log "hour resnet: CUDA and CPU RTTMs differ: $(diff "$out/hour-cuda-resnet.out" "$out/hour-cpu-resnet.out" | grep -c '^<') lines"; }

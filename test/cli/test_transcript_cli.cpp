@@ -119,6 +119,8 @@ TEST_CASE("Transcript formats through the binary", "[cli][transcript]") {
 TEST_CASE("Format and transcript usage errors exit 2 before any work", "[cli][transcript]") {
   const std::string dir = make_temp_dir();
   const std::string wav = write_two_turns(dir + "/talk.wav");
+  // Another input: the same file twice would be refused first, for sharing one output.
+  const std::string other = write_two_turns(dir + "/other.wav");
   write_text(dir + "/talk.srt", kTranscript);
   struct Case {
     std::string arguments;
@@ -134,7 +136,7 @@ TEST_CASE("Format and transcript usage errors exit 2 before any work", "[cli][tr
       {"-f svg '" + dir + "'", "--format svg with several inputs needs an output folder"},
       {"-f txt '" + wav + "'", "--format txt needs --transcript"},
       {"--transcript - '" + wav + "'", "a transcript cannot come from stdin"},
-      {"--transcript '" + dir + "/talk.srt' -o '" + dir + "/o/' '" + wav + "' '" + wav + "'",
+      {"--transcript '" + dir + "/talk.srt' -o '" + dir + "/o/' '" + wav + "' '" + other + "'",
        "several inputs need a folder of <stem>.srt, .vtt or .json transcripts"},
       {"-f xml '" + wav + "'", "xml"},
   };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "audio/audio_decoder.h"
+#include "audio/declared_length.h"
 #include "audio/resampler.h"
 #include "errors.h"
 #include "audio_fixtures.h"
@@ -150,4 +151,40 @@ TEST_CASE("unreadable audio gives one-line InputErrors", "[audio]") {
   std::ofstream(dir + "/junk.wav") << "this is certainly not a RIFF file, just some text bytes";
   CHECK_THAT(reason(dir + "/junk.wav"), Catch::StartsWith("not a readable audio file ("));
   CHECK(reason(dir + "/junk.wav").find('\n') == std::string::npos);
+}
+
+TEST_CASE("The header's own length: WAV and AIFF, unknown lengths left unknown", "[audio][truncation]") {
+  const std::string dir = test::make_temp_dir();
+  write_tone(dir + "/a.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, 2, 1.5, 440);
+  write_tone(dir + "/a.aiff", SF_FORMAT_AIFF | SF_FORMAT_PCM_24, 8000, 1, 2.0, 440);
+  write_tone(dir + "/a.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 8000, 1, 2.0, 440);
+  const auto header = [&](const std::string& name) {
+    const std::string bytes = test::read_text_file(dir + "/" + name);
+    return std::vector<uint8_t>(bytes.begin(), bytes.end());
+  };
+  std::vector<uint8_t> wav = header("a.wav");
+  CHECK(declared_frames_in_header(wav.data(), wav.size()) == 12000);
+  CHECK(declared_frames_in_header(wav.data(), 40) == std::nullopt);  // the data chunk is not in these bytes
+  const std::vector<uint8_t> aiff = header("a.aiff");
+  CHECK(declared_frames_in_header(aiff.data(), aiff.size()) == 16000);
+  const std::vector<uint8_t> flac = header("a.flac");
+  CHECK(declared_frames_in_header(flac.data(), flac.size()) == std::nullopt);  // libsndfile's count is used there
+  for (int i = 40; i < 44; ++i) wav[static_cast<size_t>(i)] = 0xff;  // a stream writer's "unknown"
+  CHECK(declared_frames_in_header(wav.data(), wav.size()) == std::nullopt);
+  // Decoding a WAV cut short keeps the declared length for the caller to compare.
+  const std::string bytes = test::read_text_file(dir + "/a.wav");
+  std::ofstream(dir + "/cut.wav", std::ios::binary) << bytes.substr(0, bytes.size() / 3);
+  const DecodedAudio cut = decode_audio(dir + "/cut.wav");
+  CHECK(cut.declared_frames == 12000);
+  CHECK(cut.source_frames < 4100);
+}
+
+TEST_CASE("Truncation warns only below 95 % and more than a second short", "[audio][truncation]") {
+  CHECK(truncation_warning(480000, 478, 16000) ==
+        "decoded 0.03 s of the 30.00 s its header declares: the file looks truncated");
+  CHECK(truncation_warning(480000, 480000, 16000).empty());
+  CHECK(truncation_warning(480000, 457000, 16000).empty());  // 95.2 %
+  CHECK(truncation_warning(16000, 1000, 16000).empty());     // under a second short
+  CHECK_FALSE(truncation_warning(16001 * 2, 1000, 16000).empty());
+  CHECK(truncation_warning(-1, 1000, 16000).empty());       // unknown length
 }

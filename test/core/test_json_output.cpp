@@ -41,6 +41,18 @@ TEST_CASE("JSON result follows schema diarize.result/1 and round-trips", "[json]
   CHECK(back.timings_s.at("segmentation") == 0.25);
 }
 
+TEST_CASE("JSON names the pipeline that ran, when one did", "[json]") {
+  FileResult r;
+  r.uri = "talk";
+  r.file = "talk.wav";
+  r.pipeline = "community-1";
+  const std::string text = format_json(r);
+  CHECK(nlohmann::json::parse(text)["pipeline"] == "community-1");
+  CHECK(parse_json(text).pipeline == "community-1");
+  r.pipeline.clear();  // an input without samples, diarized by nothing
+  CHECK_FALSE(nlohmann::json::parse(format_json(r)).contains("pipeline"));
+}
+
 TEST_CASE("JSON parser rejects other documents", "[json]") {
   CHECK_THROWS_WITH(parse_json("[1,2]"), Catch::Contains("diarize.result/1"));
   CHECK_THROWS_WITH(parse_json("{"), "not valid JSON");

@@ -1,6 +1,7 @@
 // RTTM writer format and reader error reporting.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include "output/rttm.h"
@@ -46,4 +47,25 @@ TEST_CASE("RTTM reader reports malformed lines with their numbers", "[rttm]") {
   CHECK(error_of("SPEAKER a 1 0.0 -1 <NA> <NA> s1 <NA> <NA>\n") == "ref.rttm:1: negative duration -1");
   CHECK(error_of("BANANA a 1 0.0 1 <NA> <NA> s1 <NA> <NA>\n") == "ref.rttm:1: unknown record type 'BANANA'");
   CHECK(error_of("SPKR-INFO a 1 <NA> <NA> <NA> unknown s1 <NA> <NA>\n;; comment\n") == "no error");
+}
+
+TEST_CASE("No uri can split or add RTTM fields or records", "[rttm][uri]") {
+  std::string hostile = "a b\tc\nd\re";
+  for (int byte = 0; byte <= 0x20; ++byte) hostile.push_back(static_cast<char>(byte));
+  hostile += "\x7f\xc3\xa9z";  // DEL, then UTF-8 that stays as it is
+  const std::string uri = sanitize_uri(hostile);
+  CHECK(uri == "a_b_c_d_e" + std::string(33, '_') + "_\xc3\xa9z");
+  CHECK(uri_for_path("folder/tab\there.wav") == "tab_here");
+  CHECK(uri_for_path("new\nline.flac") == "new_line");
+  CHECK(uri_for_path("with space.wav") == "with_space");
+  CHECK(uri_for_path("-") == "stdin");
+  Diarization d;
+  d.labels = {"SPEAKER_00"};
+  d.turns = {{0.0, 1.0, 0}};
+  const std::string rttm = format_rttm(uri_for_path("x\n\ty z.wav"), d);
+  CHECK(std::count(rttm.begin(), rttm.end(), '\n') == 1);
+  std::istringstream in(rttm);
+  const auto turns = parse_rttm(in, "mem");
+  REQUIRE(turns.size() == 1);
+  CHECK(turns[0].uri == "x__y_z");
 }

@@ -112,6 +112,7 @@ TEST_CASE("the engine runs fast mode when asked and says so", "[fast]") {
   EngineConfig config;
   config.segmentation_path = test::shared_path("models/segmentation-3.0.int8.onnx");
   config.embedding_path = test::shared_path("reference/wespeaker_resnet34_random.safetensors");
+  config.pipeline = PipelineKind::kPyannote31;  // the 3.1 goldens (community-1 has its own)
   config.mode = NetworkMode::kFast;
   PipelineEngine engine(config);
   const DecodedAudio audio = decode_audio(test::shared_path("data/pyannote_sample/sample.wav"));

@@ -1,16 +1,20 @@
 // Writes the seed corpora of the fuzz targets into <folder>/<target>/: tiny valid inputs of each
 // format and a few variants. Run it again to regenerate them; crash reproducers found by fuzzing
 // are added next to these by hand (named crash-*/leak-*/timeout-*) and never regenerated.
+#include <zlib.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "formats/safetensors.h"
 #include "models/checkpoint_writer.h"
+#include "models/npy_writer.h"
 
 using namespace diarize;
 namespace fs = std::filesystem;
@@ -127,6 +131,53 @@ void zip_pickle_seeds() {
   hostile.op('s');
   hostile.stop();
   save("fuzz_zip_pickle", "pickle_protocol4", with_mode(1, hostile.bytes));
+}
+
+// .npy with `data_bytes` of a simple pattern.
+std::vector<uint8_t> npy(const std::string& descr, const std::string& shape, size_t data_bytes, int version = 1) {
+  std::vector<uint8_t> data(data_bytes);
+  for (size_t i = 0; i < data_bytes; ++i) data[i] = static_cast<uint8_t>(i % 7 == 0 ? 0x3f : 0);
+  return test::make_npy(descr, shape, data, version);
+}
+
+std::vector<uint8_t> deflate_raw(const std::vector<uint8_t>& in) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::vector<uint8_t> out(deflateBound(&z, static_cast<uLong>(in.size())));
+  z.next_in = const_cast<Bytef*>(in.data());
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+void npz_seeds() {
+  // Small arrays under the PLDA's names (their shapes fail its checks, which the fuzzer explores too).
+  auto archive = [](bool deflated) {
+    std::vector<test::ZipRecord> records;
+    for (const auto& [name, shape, bytes] : {std::make_tuple("mu", "(4,)", 32), std::make_tuple("tr", "(4, 4)", 128),
+                                             std::make_tuple("psi", "(4,)", 32)}) {
+      test::ZipRecord r;
+      r.name = std::string(name) + ".npy";
+      r.bytes = npy("<f8", shape, static_cast<size_t>(bytes));
+      if (deflated) {
+        r.method = 8;
+        r.packed = deflate_raw(r.bytes);
+      }
+      records.push_back(std::move(r));
+    }
+    test::ZipWriteOptions options;
+    options.align_64 = false;
+    return test::write_zip(records, options);
+  };
+  save("fuzz_npz", "stored.npz", with_mode(0, archive(false)));
+  save("fuzz_npz", "deflated.npz", with_mode(0, archive(true)));
+  save("fuzz_npz", "v1_f4.npy", with_mode(1, npy("<f4", "(2, 3)", 24)));
+  save("fuzz_npz", "v2_f8_scalar.npy", with_mode(1, npy("<f8", "()", 8, 2)));
+  save("fuzz_npz", "v3_empty.npy", with_mode(1, npy("<f4", "(0, 5)", 0, 3)));
 }
 
 void rttm_seeds() {
@@ -328,6 +379,7 @@ int main(int argc, char** argv) {
   g_root = argv[1];
   safetensors_seeds();
   zip_pickle_seeds();
+  npz_seeds();
   rttm_seeds();
   audio_seeds();
   onnx_seeds();

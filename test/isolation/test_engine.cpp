@@ -5,6 +5,8 @@
 //   DIARIZE_TEST_ENGINE_DEVICES   devices it claims, in auto order (default "cpu"), e.g. "cuda,cpu"
 //   DIARIZE_TEST_ENGINE_FAIL_ON   a device whose every diarize() is an accelerator error
 //   DIARIZE_TEST_ENGINE_DELAY_MS  sleep per progress step (slow runs for signal tests)
+//   DIARIZE_TEST_ENGINE_START_DELAY_MS  sleep while the engine is created (a slow start, as
+//                                 LibTorch and the models give on a cold machine)
 #include <sys/stat.h>
 
 #include <chrono>
@@ -94,5 +96,7 @@ extern "C" __attribute__((visibility("default"))) diarize::Engine* diarize_creat
   struct stat st {};
   if (!config.segmentation_path.empty() && ::stat(config.segmentation_path.c_str(), &st) != 0)
     throw diarize::ModelError("segmentation model " + config.segmentation_path + " not found");
+  const int start_delay_ms = std::atoi(env_or("DIARIZE_TEST_ENGINE_START_DELAY_MS", "0").c_str());
+  if (start_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(start_delay_ms));
   return new EnergyEngine(config);
 }

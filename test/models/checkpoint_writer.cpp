@@ -180,6 +180,7 @@ std::vector<uint8_t> write_zip(const std::vector<ZipRecord>& records, const ZipW
   for (const auto& r : records) {
     offsets.push_back(out.size());
     const uint32_t crc = zip_crc32(r.bytes.data(), r.bytes.size()) ^ (r.corrupt_crc ? 1u : 0u);
+    const std::vector<uint8_t>& data = r.packed.empty() ? r.bytes : r.packed;
     size_t extra = 0;
     if (options.align_64) {
       const size_t data_at = out.size() + 30 + r.name.size() + 4;
@@ -191,7 +192,7 @@ std::vector<uint8_t> write_zip(const std::vector<ZipRecord>& records, const ZipW
     le(out, r.method, 2);
     le(out, 0, 4);  // time, date
     le(out, crc, 4);
-    le(out, r.bytes.size(), 4);
+    le(out, data.size(), 4);
     le(out, r.bytes.size(), 4);
     le(out, r.name.size(), 2);
     le(out, extra, 2);
@@ -201,7 +202,7 @@ std::vector<uint8_t> write_zip(const std::vector<ZipRecord>& records, const ZipW
       le(out, extra - 4, 2);
       out.insert(out.end(), extra - 4, 'Z');
     }
-    out.insert(out.end(), r.bytes.begin(), r.bytes.end());
+    out.insert(out.end(), data.begin(), data.end());
   }
   const uint64_t cd_offset = out.size();
   for (size_t i = 0; i < records.size(); ++i) {
@@ -214,7 +215,8 @@ std::vector<uint8_t> write_zip(const std::vector<ZipRecord>& records, const ZipW
     le(out, 0, 4);
     le(out, zip_crc32(r.bytes.data(), r.bytes.size()) ^ (r.corrupt_crc ? 1u : 0u), 4);
     const uint64_t big = 0xffffffffu;
-    le(out, options.zip64 ? big : r.bytes.size(), 4);
+    const uint64_t packed_size = r.packed.empty() ? r.bytes.size() : r.packed.size();
+    le(out, options.zip64 ? big : packed_size, 4);
     le(out, options.zip64 ? big : r.bytes.size(), 4);
     le(out, r.name.size(), 2);
     le(out, options.zip64 ? 28 : 0, 2);
@@ -228,7 +230,7 @@ std::vector<uint8_t> write_zip(const std::vector<ZipRecord>& records, const ZipW
       le(out, 0x0001, 2);
       le(out, 24, 2);
       le(out, r.bytes.size(), 8);
-      le(out, r.bytes.size(), 8);
+      le(out, r.packed.empty() ? r.bytes.size() : r.packed.size(), 8);
       le(out, offsets[i], 8);
     }
   }

@@ -62,8 +62,11 @@ class PickleWriter {
 struct ZipRecord {
   std::string name;
   std::vector<uint8_t> bytes;
-  uint16_t method = 0;        // 8 claims deflate (the bytes are left as they are)
+  uint16_t method = 0;        // 8 claims deflate (the bytes are left as they are unless `packed` is set)
   bool corrupt_crc = false;
+  // When not empty: the entry's data as written (e.g. raw deflate of `bytes`); sizes and CRC still
+  // describe `bytes`, the content it unpacks to.
+  std::vector<uint8_t> packed = {};
 };
 
 struct ZipWriteOptions {

@@ -211,6 +211,18 @@ TEST_CASE("ONNX reader rejects hostile and foreign files with FormatError", "[on
     put_bytes(model, 7, graph);
     CHECK_THAT(error_of(model), Catch::Contains("nested deeper"));
   }
+  SECTION("an initializer given twice") {
+    std::vector<uint8_t> tensor, graph, model;
+    put_key(tensor, 1, 0); put_varint(tensor, 1);
+    put_key(tensor, 2, 0); put_varint(tensor, 1);
+    put_bytes(tensor, 8, str("w"));
+    put_bytes(tensor, 9, {0, 0, 0x80, 0x3f});
+    put_bytes(graph, 5, tensor);
+    put_bytes(graph, 5, tensor);
+    put_key(model, 1, 0); put_varint(model, 7);
+    put_bytes(model, 7, graph);
+    CHECK(error_of(model) == "hostile.onnx: not a valid ONNX model: initializer 'w' appears twice");
+  }
   SECTION("a protobuf that is not a model") {
     std::vector<uint8_t> b;
     put_bytes(b, 2, str("producer only"));

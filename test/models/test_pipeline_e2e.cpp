@@ -37,6 +37,7 @@ TEST_CASE("engine reproduces upstream 3.1.1 whole-file RTTMs (random ResNet34)",
   EngineConfig config;
   config.segmentation_path = test::shared_path("models/segmentation-3.0.int8.onnx");
   config.embedding_path = test::shared_path("reference/wespeaker_resnet34_random.safetensors");
+  config.pipeline = PipelineKind::kPyannote31;  // the 3.1 goldens (community-1 has its own)
   PipelineEngine engine(config);
 
   struct Case {

@@ -95,7 +95,13 @@ TEST_CASE("Other messages round-trip", "[isolation][protocol]") {
   init.config.threads = 4;
   init.config.batch_size = 8;
   init.config.mode = NetworkMode::kFast;
+  init.config.pipeline = PipelineKind::kCommunity1;
+  init.config.plda_transform_path = "/m/plda/xvec_transform.npz";
+  init.config.plda_path = "/m/plda/plda.npz";
   const InitMessage i = decode_init(encode(init));
+  CHECK(i.config.pipeline == PipelineKind::kCommunity1);
+  CHECK(i.config.plda_transform_path == "/m/plda/xvec_transform.npz");
+  CHECK(i.config.plda_path == "/m/plda/plda.npz");
   CHECK(i.config.segmentation_path == "/m/seg.safetensors");
   CHECK(i.config.embedding_path.empty());
   CHECK(i.config.builtin_parameters_path == "/p/share/diarize/builtin/builtin_plda.safetensors");
@@ -107,6 +113,10 @@ TEST_CASE("Other messages round-trip", "[isolation][protocol]") {
   CHECK(decode_init(encode(init)).config.mode == NetworkMode::kExact);
 
   CHECK(decode_ready(encode(ReadyMessage{"cuda", "cuda,cpu"})).available_devices == "cuda,cpu");
+  const DevicesMessage d = decode_devices(encode(DevicesMessage{"cuda,cpu", "cuda"}));
+  CHECK((d.available_devices == "cuda,cpu" && d.device == "cuda"));
+  CHECK(decode_devices(encode(DevicesMessage{"cpu", ""})).device.empty());  // the requested one is absent
+  CHECK_THROWS_AS(decode_devices(R"({"device":"cpu"})"), ProtocolError);
   const ProgressMessage p = decode_progress(encode(ProgressMessage{9, {"embeddings", 3, 40}}));
   CHECK((p.job_id == 9 && p.event.stage == "embeddings" && p.event.done == 3 && p.event.total == 40));
   const ErrorMessage e = decode_error(encode(ErrorMessage{5, ErrorKind::kAccelerator, "accelerator: boom"}));
@@ -138,11 +148,16 @@ TEST_CASE("Malformed payloads are protocol errors", "[isolation][protocol]") {
   CHECK_THROWS_AS(decode_ready(R"({"device":"","available_devices":"cpu"})"), ProtocolError);
   const std::string init =
       R"({"segmentation_path":"s","embedding_path":"","builtin_parameters_path":"","device":"cpu","threads":0,"batch_size":1)";
-  CHECK_NOTHROW(decode_init(init + R"(,"mode":"fast"})"));
-  CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fastest"})"), ProtocolError);
-  CHECK_THROWS_AS(decode_init(init + "}"), ProtocolError);  // an older parent that does not send it
-  CHECK_THROWS_AS(decode_init(R"({"segmentation_path":"s","embedding_path":"","device":"cpu","threads":0,"batch_size":1,"mode":"exact"})"),
-                  ProtocolError);  // nor a parent of protocol 2 (no builtin_parameters_path)
+  const std::string pipeline = R"(,"pipeline":"3.1","plda_transform_path":"","plda_path":"")";
+  CHECK_NOTHROW(decode_init(init + R"(,"mode":"fast")" + pipeline + "}"));
+  CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fastest")" + pipeline + "}"), ProtocolError);
+  CHECK_THROWS_AS(decode_init(init + pipeline + "}"), ProtocolError);  // an older parent that does not send it
+  CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fast"})"), ProtocolError);  // nor the pipeline
+  CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fast","pipeline":"4.0","plda_transform_path":"","plda_path":""})"),
+                  ProtocolError);
+  CHECK_THROWS_AS(decode_init(R"({"segmentation_path":"s","embedding_path":"","device":"cpu","threads":0,"batch_size":1,"mode":"exact")" +
+                              pipeline + "}"),
+                  ProtocolError);  // nor a parent of protocol 3 (no builtin_parameters_path)
 }
 
 TEST_CASE("Frames cross a socket, with the audio memfd riding on JOB", "[isolation][protocol]") {
@@ -291,6 +306,9 @@ TEST_CASE("--device resolves against the module's devices", "[isolation]") {
   CHECK(resolve_device("auto", "") == "cpu");
   CHECK(resolve_device("cpu", "cuda") == "cpu");
   CHECK(resolve_device("cuda", "cuda,cpu") == "cuda");
-  CHECK_THROWS_WITH(resolve_device("cuda", "cpu"), "accelerator: cuda is not available (available: cpu)");
+  // An explicit device the module lacks is no device at all: a configuration error for the parent.
+  CHECK(resolve_device("cuda", "cpu").empty());
+  CHECK(resolve_device("mps", "").empty());
+  CHECK(unavailable_device_message("cuda", "cpu") == "--device cuda: not available on this machine (available: cpu)");
   CHECK(split_device_list(",cuda,,cpu,") == std::vector<std::string>{"cuda", "cpu"});
 }
