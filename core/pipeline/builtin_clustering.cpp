@@ -193,7 +193,7 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
       const double gain = -active[k].count * std::tanh(0.5 * llr);
       if (chosen < 0 || gain > best_gain) { best_gain = gain; chosen = k; }
     }
-      if (chosen < 0) break;  // every speaker is down to one track
+    if (chosen < 0) break;  // every speaker is down to one track
     pooled[raw[chosen]].remove(own[chosen]);
     raw[chosen] = static_cast<int>(pooled.size());
     pooled.push_back(own[chosen]);
