@@ -43,6 +43,7 @@
 #include "output/rttm.h"
 #include "pipeline/builtin_features.h"
 #include "pipeline/builtin_plda.h"
+#include "pipeline/splitmix_random.h"
 #include "pipeline/small_linalg.h"
 
 namespace fs = std::filesystem;
@@ -53,21 +54,7 @@ namespace {
 constexpr int kRate = 16000;
 constexpr int kMinPieceFrames = 50;  // 0.5 s: the shortest track the clustering seeds with
 
-struct Random {  // splitmix64: the same sequence on every platform
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * (next() >> 11) * (1.0 / 9007199254740992.0); }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-  template <class T>
-  void shuffle(std::vector<T>& v) {
-    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[below(i)]);
-  }
-};
+using Random = SplitMixRandom;
 
 // One piece of one speaker's speech: the mean of its MFCC frames.
 struct Piece {
