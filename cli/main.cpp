@@ -38,6 +38,14 @@ std::vector<std::string> split_format_list(const std::string& list) {
 
 void add_run_options(CLI::App& app, RunOptions& o, std::string& formats) {
   app.add_option("inputs", o.inputs, "Audio files or folders ('-' reads stdin)");
+  app.add_option("--files-from", o.files_from,
+                 "Also process the inputs listed in FILE, one path a line ('-' = stdin; blank lines and lines "
+                 "starting with '#' skipped; folders are walked like folder arguments)");
+  app.add_option("--files-from0", o.files_from0,
+                 "Also process the inputs listed in FILE, NUL-separated as `find -print0` writes them ('-' = stdin)");
+  app.add_option("--shard", o.shard,
+                 "Process only shard K of N (1-based, e.g. 2/3): the inputs whose output name hashes to K; "
+                 "N workers with 1/N..N/N together process every input once (docs/scale-out.md)");
   app.add_option("-o,--output", o.output, "Output file (one input) or folder (ends in '/' or exists)");
   app.add_option("-f,--format", formats,
                  "Output format(s), comma-separated: rttm json srt vtt txt tsv audacity svg "
