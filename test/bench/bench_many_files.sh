@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/clips"
 i=0
 for clip in $(find "$shared/data/librispeech_test_other" -name '*.flac' | sort | head -n "$count"); do
-  sox "$clip" "$work/clips/$(printf 'clip%03d' "$i").wav" trim 0 $((3 + i % 8))
+  sox -V1 "$clip" "$work/clips/$(printf 'clip%03d' "$i").wav" trim 0 $((3 + i % 8))
   i=$((i + 1))
 done
 [ "$i" = "$count" ] || { echo "bench_many_files: only $i clips found" >&2; exit 1; }
