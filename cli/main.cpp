@@ -45,6 +45,20 @@ constexpr const char* kGroupDevices = "Devices and isolation";
 void add_run_options(CLI::App& app, RunOptions& o, std::string& formats) {
   app.add_option("inputs", o.inputs, "Audio files or folders ('-' reads stdin)");
 
+  app.add_option("--files-from", o.files_from,
+                 "Also process the inputs listed in FILE, one path a line ('-' = stdin; blank lines and lines "
+                 "starting with '#' skipped; folders are walked like folder arguments)")
+      ->default_str("none")
+      ->group(kGroupInputOutput);
+  app.add_option("--files-from0", o.files_from0,
+                 "Also process the inputs listed in FILE, NUL-separated as `find -print0` writes them ('-' = stdin)")
+      ->default_str("none")
+      ->group(kGroupInputOutput);
+  app.add_option("--shard", o.shard,
+                 "Process only shard K of N (1-based, e.g. 2/3): the inputs whose output name hashes to K; "
+                 "N workers with 1/N..N/N together process every input once (docs/scale-out.md)")
+      ->default_str("1/1")
+      ->group(kGroupInputOutput);
   app.add_option("-o,--output", o.output, "Output file (one input) or folder (ends in '/' or exists)")
       ->default_str("stdout")
       ->group(kGroupInputOutput);

@@ -5,7 +5,7 @@ _diarize() {
   local cur prev words cword
   _init_completion || return
 
-  local main_opts="-h --help -V --version -o --output -f --format --transcript --uri -q --quiet
+  local main_opts="-h --help -V --version --files-from --files-from0 --shard -o --output -f --format --transcript --uri -q --quiet
     -v --verbose --skip-existing --num-speakers --min-speakers --max-speakers --exclusive
     --embeddings --segmentation --embedding --models --plda --pipeline --mode --device --threads
     --batch-size --no-isolation --timeout --max-accelerator-failures"
@@ -45,7 +45,7 @@ _diarize() {
   esac
 
   case "$prev" in
-    -o | --output | --transcript | --segmentation) _filedir; return ;;
+    -o | --output | --transcript | --segmentation | --files-from | --files-from0) _filedir; return ;;
     --models | --plda) _filedir -d; return ;;
     -f | --format)
       # A comma-separated list: complete the item after the last comma.
@@ -59,7 +59,7 @@ _diarize() {
     --pipeline) COMPREPLY=($(compgen -W "community-1 3.1" -- "$cur")); return ;;
     --mode) COMPREPLY=($(compgen -W "exact fast" -- "$cur")); return ;;
     --device) COMPREPLY=($(compgen -W "auto cpu cuda mps" -- "$cur")); return ;;
-    --uri | --num-speakers | --min-speakers | --max-speakers | --threads | --batch-size | --timeout | \
+    --uri | --shard | --num-speakers | --min-speakers | --max-speakers | --threads | --batch-size | --timeout | \
       --max-accelerator-failures) return ;;
   esac
 
