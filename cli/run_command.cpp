@@ -97,6 +97,21 @@ std::string timings_line(const std::string& path, const FileResult& result) {
   return line;
 }
 
+// The one warning every pipeline shares when it returns fewer speakers than asked for (the neural
+// ones keep upstream's behaviour, which may; the built-in one only when the file lacks the evidence,
+// docs/cli.md). Empty when the count was met or not asked for.
+std::string speaker_count_warning(const std::string& path, const Diarization& diarization, const JobOptions& job) {
+  const int asked = job.num_speakers ? job.num_speakers : job.min_speakers;
+  if (asked <= 0) return "";
+  std::vector<bool> speaks(diarization.labels.size(), false);
+  for (const SpeakerTurn& turn : diarization.turns)
+    if (turn.speaker >= 0 && static_cast<size_t>(turn.speaker) < speaks.size()) speaks[turn.speaker] = true;
+  const int found = static_cast<int>(std::count(speaks.begin(), speaks.end(), true));
+  if (found >= asked) return "";
+  return "diarize: " + path + ": found only " + std::to_string(found) + " speakers (asked for " +
+         (job.num_speakers ? "" : "at least ") + std::to_string(asked) + ")";
+}
+
 }  // namespace
 
 int run_diarization(RunOptions& options) {
@@ -213,6 +228,8 @@ int run_diarization(RunOptions& options) {
       result.timings_s["decode"] = decode_s;
       display.clear();
       write_result(writer, index, result, transcript);
+      const std::string warning = speaker_count_warning(item.path, result.diarization, options.job);
+      if (!warning.empty() && !options.quiet) log(warning);
       if (options.verbose) log(timings_line(item.path, result));
     } catch (const TranscriptError& e) {
       log(std::string("diarize: ") + e.what());  // already "<transcript>:<line>: <reason>"

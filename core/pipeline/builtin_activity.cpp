@@ -54,4 +54,14 @@ ChunkActivity project_segmentation(const ChunkSegmentation& segmentation, int nu
   return out;
 }
 
+std::vector<int> member_clean_frames(const ChunkActivity& activity) {
+  std::vector<int> clean(static_cast<size_t>(activity.num_chunks) * activity.num_local, 0);
+  for (int c = 0; c < activity.num_chunks; ++c)
+    for (int t = activity.first_frame[c]; t < activity.end_frame[c]; ++t) {
+      const uint8_t mask = activity.mask(c, t);
+      if (count_active(mask) == 1) ++clean[static_cast<size_t>(c) * activity.num_local + __builtin_ctz(mask)];
+    }
+  return clean;
+}
+
 }  // namespace diarize

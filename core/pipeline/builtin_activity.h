@@ -49,4 +49,8 @@ ChunkActivity project_segmentation(const ChunkSegmentation& segmentation, int nu
 // Bits set in a mask: the number of local speakers active at once.
 inline int count_active(uint8_t mask) { return __builtin_popcount(mask); }
 
+// [num_chunks * num_local]: feature frames in which each local speaker is the only one active in
+// its chunk (its clean speech there).
+std::vector<int> member_clean_frames(const ChunkActivity& activity);
+
 }  // namespace diarize

@@ -138,9 +138,11 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
   for (int k = 0; k < num_tracks; ++k) order[k] = k;
   std::stable_sort(order.begin(), order.end(),
                    [&](int x, int y) { return clean[x].count > clean[y].count; });
+  // (A promoted track that never speaks alone is described by all its active frames.)
   std::vector<int> seeds;
   for (int k : order)
-    if (clean[k].count >= config.min_track_frames || (static_cast<int>(seeds.size()) < min_k && clean[k].count > 0))
+    if (clean[k].count >= config.min_track_frames ||
+        (static_cast<int>(seeds.size()) < min_k && (clean[k].count > 0 || active[k].count > 0)))
       seeds.push_back(k);
   if (seeds.empty()) return cluster_of;
 
@@ -148,7 +150,7 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
   std::vector<int> seed_cluster(num_tracks, -1);
   for (int k : seeds) {
     seed_cluster[k] = static_cast<int>(clusters.size());
-    clusters.push_back({clean[k], chunks[k], true});
+    clusters.push_back({clean[k].count > 0 ? clean[k] : active[k], chunks[k], true});
   }
   const int n = static_cast<int>(clusters.size());
   auto pair_cost = [&](int i, int j) {
@@ -179,8 +181,20 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
         if (c < best) { best = c; bi = i; bj = j; }
       }
     }
-    if (bi < 0) break;  // only cannot-linked pairs remain
     const bool must_merge = alive > max_k;
+    if (bi < 0) {
+      // Only cannot-linked pairs remain. A count asked from above overrules the cannot-links:
+      // the two clusters whose frames one Gaussian explains best merge all the same.
+      if (!must_merge) break;
+      for (int i = 0; i < n; ++i) {
+        if (!clusters[i].alive) continue;
+        for (int j = i + 1; j < n; ++j) {
+          if (!clusters[j].alive) continue;
+          const double c = delta_bic(clusters[i].stats, clusters[j].stats, config);
+          if (bi < 0 || c < best) { best = c; bi = i; bj = j; }
+        }
+      }
+    }
     const bool may_merge = alive > min_k;
     if (!must_merge && (!may_merge || best >= 0.0)) break;
     clusters[bi].stats.merge(clusters[bj].stats);

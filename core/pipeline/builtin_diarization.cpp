@@ -36,7 +36,13 @@ Diarization diarize_with_builtin_embedding(const ChunkFrames& segmentation, cons
   const int64_t dim = builtin.mfcc.num_cepstra;
   std::vector<float> centroids;
   for (const auto& c : clusters.centroids) centroids.insert(centroids.end(), c.begin(), c.end());
-  return diarize_from_clusters(segmentation, count, clusters.hard_clusters, centroids, dim, options, config);
+  // An asked-for count is a promise about labels: no cluster may vanish in the reconstruction.
+  PipelineConfig reconstruction = config;
+  if (options.num_speakers > 1 || options.min_speakers > 1)
+    reconstruction.silent_clusters = {builtin.min_speaker_frames * builtin.mfcc.frame_shift_samples /
+                                          static_cast<double>(builtin.mfcc.sample_rate_hz),
+                                      static_cast<double>(num_samples) / config.chunking.sample_rate_hz};
+  return diarize_from_clusters(segmentation, count, clusters.hard_clusters, centroids, dim, options, reconstruction);
 }
 
 }  // namespace diarize

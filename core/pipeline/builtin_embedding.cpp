@@ -22,8 +22,17 @@ BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
   const ChunkActivity activity = project_segmentation(segmentation, features.num_frames,
                                                       features.frame_shift_s, features.frame_length_s);
   const Tracks stitched = stitch_local_speakers(activity, config.stitch);
-  const Tracks tracks = split_tracks_at_voice_changes(features, activity, stitched,
-                                                      assign_clean_frames(activity, stitched), config.split);
+  Tracks tracks = split_tracks_at_voice_changes(features, activity, stitched,
+                                                assign_clean_frames(activity, stitched), config.split);
+  // With a count asked from above, the clustering needs at least that many pieces to work with.
+  const int min_speakers = bounds.num_speakers ? bounds.num_speakers : bounds.min_speakers;
+  if (min_speakers > 1) {
+    const std::vector<int> clean = member_clean_frames(activity);
+    std::vector<bool> eligible(clean.size());
+    for (size_t i = 0; i < clean.size(); ++i) eligible[i] = clean[i] >= config.min_speaker_frames;
+    tracks = split_tracks_to_count(features, activity, tracks, assign_clean_frames(activity, tracks), eligible,
+                                   min_speakers, config.split);
+  }
   const std::vector<int> frame_track = assign_clean_frames(activity, tracks);
   const std::vector<GaussianStats> clean = track_statistics(features, frame_track, tracks.num_tracks);
   const std::vector<GaussianStats> active = track_active_statistics(features, activity, tracks);
@@ -47,6 +56,7 @@ BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
     pooled[cluster_of[k]].merge(clean[k]);
     pooled_active[cluster_of[k]].merge(active[k]);
   }
+  const std::vector<int> before_refinement = out.hard_clusters;
   if (out.num_clusters > 1 &&
       refine_member_clusters(features, activity, pooled, config.refinement, out.hard_clusters) > 0) {
     // Renumber by first appearance (a cluster may have lost all its members).
@@ -60,9 +70,14 @@ BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
     std::vector<GaussianStats> kept(next, GaussianStats(features.dim)), kept_active(next, GaussianStats(features.dim));
     for (int k = 0; k < out.num_clusters; ++k)
       if (renumber[k] >= 0) { kept[renumber[k]] = pooled[k]; kept_active[renumber[k]] = pooled_active[k]; }
-    pooled = std::move(kept);
-    pooled_active = std::move(kept_active);
-    out.num_clusters = next;
+    if (next < std::min(out.num_clusters, min_speakers)) {
+      // The refinement emptied a cluster the asked count needs: keep the clustering's answer.
+      out.hard_clusters = before_refinement;
+    } else {
+      pooled = std::move(kept);
+      pooled_active = std::move(kept_active);
+      out.num_clusters = next;
+    }
   }
   for (int c = 0; c < out.num_clusters; ++c) {
     const std::vector<double> mean = pooled[c].count > 0 ? pooled[c].mean() : pooled_active[c].mean();

@@ -24,6 +24,9 @@ struct BuiltinEmbeddingConfig {
   TrackSplitConfig split;
   BicClusteringConfig clustering;
   RefinementConfig refinement;
+  // A (chunk, local speaker) with this many clean frames (10 ms) in its chunk can be a speaker of
+  // its own when a count is asked for: with at least N of them, --num-speakers N gives N speakers.
+  int min_speaker_frames = 50;
 };
 
 struct BuiltinClusters {

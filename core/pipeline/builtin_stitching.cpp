@@ -34,19 +34,11 @@ std::vector<int> merge_sorted(const std::vector<int>& a, const std::vector<int>&
 std::vector<std::vector<int>> cannot_link_chunks(const ChunkActivity& activity, const Tracks& tracks,
                                                  int min_clean_frames) {
   if (min_clean_frames <= 0) return tracks.chunks;
-  const int num_local = activity.num_local;
+  const std::vector<int> clean = member_clean_frames(activity);
   std::vector<std::vector<int>> out(tracks.num_tracks);
-  std::vector<int> clean(num_local);
-  for (int c = 0; c < activity.num_chunks; ++c) {
-    std::fill(clean.begin(), clean.end(), 0);
-    for (int t = activity.first_frame[c]; t < activity.end_frame[c]; ++t) {
-      const uint8_t mask = activity.mask(c, t);
-      if (count_active(mask) == 1) ++clean[__builtin_ctz(mask)];
-    }
-    for (int s = 0; s < num_local; ++s) {
-      const int k = tracks.track_of[static_cast<size_t>(c) * num_local + s];
-      if (k >= 0 && clean[s] >= min_clean_frames) out[k].push_back(c);
-    }
+  for (size_t i = 0; i < clean.size(); ++i) {
+    const int k = tracks.track_of[i];
+    if (k >= 0 && clean[i] >= min_clean_frames) out[k].push_back(static_cast<int>(i) / activity.num_local);
   }
   return out;
 }

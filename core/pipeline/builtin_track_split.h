@@ -39,4 +39,14 @@ Tracks split_tracks_at_voice_changes(const FeatureMatrix& features, const ChunkA
                                      const Tracks& tracks, const std::vector<int>& frame_track,
                                      const TrackSplitConfig& config);
 
+// For a speaker count asked from above (--num-speakers, --min-speakers): while fewer than
+// `min_tracks` tracks hold an eligible member (`eligible` [num_chunks * num_local]: a local speaker
+// with enough clean speech in its chunk), the track with the most eligible members loses its first
+// or its last eligible member (with the chunks before or after it), whichever delta-BIC sets apart
+// more. So the clustering has enough pieces to make that many speakers whenever the file has that
+// many eligible members, and a cut that no voice change supports risks the least speech.
+Tracks split_tracks_to_count(const FeatureMatrix& features, const ChunkActivity& activity, const Tracks& tracks,
+                             const std::vector<int>& frame_track, const std::vector<bool>& eligible, int min_tracks,
+                             const TrackSplitConfig& config);
+
 }  // namespace diarize

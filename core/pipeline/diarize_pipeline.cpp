@@ -51,9 +51,12 @@ Diarization diarize_from_clusters(const ChunkFrames& segmentation, const Speaker
   // apply() caps the instantaneous count at max_speakers (num_speakers wins, unset = unbounded).
   const int max_speakers = options.num_speakers ? options.num_speakers : options.max_speakers;
   const std::vector<int> capped = cap_count(count.count, max_speakers);
-  const FrameSeries activations =
-      padded_activations(clustered_activations(segmentation, hard_clusters, chunks, config.frames), capped);
-  BinarizedDiarization regular = binarize(discrete_diarization(activations, capped));
+  FrameSeries clustered = clustered_activations(segmentation, hard_clusters, chunks, config.frames);
+  const int64_t made_clusters = clustered.num_columns;
+  const FrameSeries activations = padded_activations(std::move(clustered), capped);
+  FrameSeries discrete = discrete_diarization(activations, capped);
+  give_silent_clusters_frames(activations, capped, made_clusters, config.silent_clusters, discrete);
+  BinarizedDiarization regular = binarize(discrete);
   // 4.x's exclusive diarization: the same activations and hard clusters with the count capped at 1,
   // labelled like the regular one.
   std::vector<int> at_most_one(capped);

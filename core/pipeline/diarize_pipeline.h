@@ -13,6 +13,7 @@
 #include "pipeline/chunking.h"
 #include "pipeline/clustering.h"
 #include "pipeline/frame_grid.h"
+#include "pipeline/silent_clusters.h"
 #include "pipeline/speaker_count.h"
 
 namespace diarize {
@@ -21,6 +22,10 @@ struct PipelineConfig {
   ChunkingConfig chunking;                       // 10 s chunks every 1 s
   FrameGrid frames = segmentation_frame_grid();  // 10/589 s
   ClusteringConfig clustering;
+  // Every cluster of hard_clusters comes out with at least one turn (silent_clusters.h): the
+  // built-in embedding's promise for a speaker count asked from above. Off by default: pyannote's
+  // behaviour.
+  SilentClusterRule silent_clusters;
 };
 
 // Checks num/min/max speakers the way set_num_speakers does; throws UsageError.

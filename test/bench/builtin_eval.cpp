@@ -6,7 +6,12 @@
 // = rounded mean local count, top-count clusters per frame) through the shared pipeline code, and
 // DER is the project's md-eval scorer (scoring/der.h) over the whole file.
 //
-// Usage: builtin_eval [options] MANIFEST   (MANIFEST lines: "<uri> <wav> <rttm>")
+// The hypothesis is what diarize prints: diarize_with_builtin_embedding with the count options
+// (--num-speakers N, --min-speakers N, --max-speakers N, or --oracle-count [D]: the reference
+// count plus D), scored over the manifest's UEM when a line names one, else over the extent of
+// reference and hypothesis (as `diarize score` does without --uem).
+//
+// Usage: builtin_eval [options] MANIFEST   (MANIFEST lines: "<uri> <wav> <rttm> [<uem>]")
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -24,7 +29,9 @@
 #include "output/rttm.h"
 #include "pipeline/builtin_embedding.h"
 #include "pipeline/diarize_pipeline.h"
+#include "pipeline/builtin_diarization.h"
 #include "scoring/der.h"
+#include "scoring/uem.h"
 
 using namespace diarize;
 
@@ -97,17 +104,30 @@ std::vector<float> oracle_segmentation(const Reference& ref, int num_chunks) {
   return seg;
 }
 
-FileScore score_clusters(const std::string& uri, const std::vector<RttmTurn>& reference, const ChunkFrames& seg,
-                         const std::vector<int>& hard, double duration_s, const ScoringOptions& scoring) {
+Diarization reconstruct(const ChunkFrames& seg, const std::vector<int>& hard, const JobOptions& options) {
   const PipelineConfig config;
   const SpeakerCount count = speaker_count(seg, chunk_grid(config.chunking), config.frames);
   int k = 0;
   for (int h : hard) k = std::max(k, h + 1);
-  const Diarization d = diarize_from_clusters(seg, count, hard, std::vector<float>(k, 0.0f), 1, JobOptions{}, config);
+  return diarize_from_clusters(seg, count, hard, std::vector<float>(k, 0.0f), 1, options, config);
+}
+
+// Turns ending past the file are cut there, as the engine does.
+FileScore score(const std::string& uri, const std::vector<RttmTurn>& reference, const Diarization& d,
+                double duration_s, const std::vector<TimeRegion>* uem, const ScoringOptions& scoring) {
   std::vector<RttmTurn> hyp;
-  for (const SpeakerTurn& t : d.turns) hyp.push_back({uri, 1, t.start_s, t.end_s - t.start_s, d.labels[t.speaker]});
-  const std::vector<TimeRegion> uem{{0.0, duration_s}};
-  return score_file(uri, reference, hyp, &uem, scoring);
+  for (const SpeakerTurn& t : d.turns) {
+    if (t.start_s >= duration_s) continue;
+    hyp.push_back({uri, 1, t.start_s, std::min(t.end_s, duration_s) - t.start_s, d.labels[t.speaker]});
+  }
+  return score_file(uri, reference, hyp, uem, scoring);
+}
+
+int labels_with_turns(const Diarization& d, double duration_s) {
+  std::set<int> seen;
+  for (const SpeakerTurn& t : d.turns)
+    if (t.start_s < duration_s) seen.insert(t.speaker);
+  return static_cast<int>(seen.size());
 }
 
 // Oracle: each (chunk, local) labelled with the reference speaker it overlaps most.
@@ -135,7 +155,9 @@ std::vector<int> oracle_clusters(const std::vector<float>& seg, int num_chunks, 
 int main(int argc, char** argv) {
   BuiltinEmbeddingConfig config;
   std::string manifest, seg_cache;
-  bool oracle_labels = false, oracle_tracks = false;
+  bool oracle_labels = false, oracle_tracks = false, oracle_count = false;
+  int oracle_count_delta = 0;
+  JobOptions job;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() { return std::string(argv[++i]); };
@@ -158,6 +180,11 @@ int main(int argc, char** argv) {
     else if (a == "--refine-iterations") config.refinement.iterations = std::stoi(next());
     else if (a == "--refine-frames") config.refinement.min_member_frames = std::stoi(next());
     else if (a == "--seg-cache") seg_cache = next();
+    else if (a == "--num-speakers") job.num_speakers = std::stoi(next());
+    else if (a == "--min-speakers") job.min_speakers = std::stoi(next());
+    else if (a == "--max-speakers") job.max_speakers = std::stoi(next());
+    else if (a == "--oracle-count") oracle_count = true;
+    else if (a == "--oracle-count-delta") { oracle_count = true; oracle_count_delta = std::stoi(next()); }
     else if (a == "--oracle-labels") oracle_labels = true;
     else if (a == "--oracle-tracks") oracle_tracks = true;
     else manifest = a;
@@ -169,10 +196,18 @@ int main(int argc, char** argv) {
   std::printf("%-20s %5s %5s %6s | %7s %6s %6s %6s | %7s | %7s\n", "file", "ref", "hyp", "tracks",
               "DER%", "miss", "fa", "conf", "1lab%", "c25so%");
   double seconds = 0.0;
+  int files = 0, count_within_one = 0, count_exact = 0;
   while (std::getline(in, line)) {
     std::istringstream fields(line);
-    std::string uri, wav, rttm;
+    std::string uri, wav, rttm, uem_path;
     if (!(fields >> uri >> wav >> rttm) || uri[0] == '#') continue;
+    fields >> uem_path;
+    std::vector<TimeRegion> uem;
+    if (!uem_path.empty()) {
+      const Uem all = read_uem_file(uem_path);
+      if (all.count(uri)) uem = all.at(uri);
+    }
+    const std::vector<TimeRegion>* scored = uem.empty() ? nullptr : &uem;
     const DecodedAudio audio = decode_audio(wav);
     const Reference ref = load_reference(rttm, uri);
     int num_chunks = num_chunks_for(audio.samples.size());
@@ -190,57 +225,73 @@ int main(int argc, char** argv) {
       num_chunks = static_cast<int>(t.shape.at(0));
       seg = t.to_f32();
     }
-    ChunkSegmentation view;
-    view.values = seg.data();
-    view.num_chunks = num_chunks;
+    ChunkFrames frames(num_chunks, kFrames, kLocal);
+    frames.values = seg;
+    JobOptions options = job;
+    if (oracle_count) options.num_speakers = std::max(1, static_cast<int>(ref.speakers.size()) + oracle_count_delta);
     const auto t0 = std::chrono::steady_clock::now();
-    BuiltinClusters result;
-    int num_clusters = 0;
+    Diarization d;
+    int num_tracks = 0;
     std::vector<int> hard;
     if (oracle_labels) {
+      int num_clusters = 0;
       hard = oracle_clusters(seg, num_chunks, ref, &num_clusters);
-    } else {
-      result = cluster_with_builtin_embedding(audio.samples.data(), audio.samples.size(), view, SpeakerBounds{}, config);
+      d = reconstruct(frames, hard, options);
+    } else if (oracle_tracks) {
+      // Stitching ceiling: each track labelled with the reference speaker most of its members have.
+      ChunkSegmentation view;
+      view.values = seg.data();
+      view.num_chunks = num_chunks;
+      const SpeakerBounds bounds{options.num_speakers, options.min_speakers, options.max_speakers};
+      const BuiltinClusters result =
+          cluster_with_builtin_embedding(audio.samples.data(), audio.samples.size(), view, bounds, config);
+      num_tracks = result.num_tracks;
+      int nr = 0;
+      const std::vector<int> member = oracle_clusters(seg, num_chunks, ref, &nr);
+      std::vector<std::vector<int>> votes(result.num_tracks, std::vector<int>(nr, 0));
+      for (size_t i = 0; i < member.size(); ++i)
+        if (result.track_of[i] >= 0) ++votes[result.track_of[i]][member[i]];
       hard = result.hard_clusters;
-      num_clusters = result.num_clusters;
-      if (oracle_tracks) {
-        // Stitching ceiling: each track labelled with the reference speaker most of its members have.
-        int nr = 0;
-        const std::vector<int> member = oracle_clusters(seg, num_chunks, ref, &nr);
-        std::vector<std::vector<int>> votes(result.num_tracks, std::vector<int>(nr, 0));
-        for (size_t i = 0; i < member.size(); ++i)
-          if (result.track_of[i] >= 0) ++votes[result.track_of[i]][member[i]];
-        for (size_t i = 0; i < member.size(); ++i)
-          if (result.track_of[i] >= 0) {
-            const auto& v = votes[result.track_of[i]];
-            hard[i] = static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
-          }
-        num_clusters = nr;
-      }
+      for (size_t i = 0; i < member.size(); ++i)
+        if (result.track_of[i] >= 0) {
+          const auto& v = votes[result.track_of[i]];
+          hard[i] = static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
+        }
+      d = reconstruct(frames, hard, options);
+    } else {
+      d = diarize_with_builtin_embedding(frames, audio.samples.data(), audio.samples.size(), options, PipelineConfig{},
+                                         config);
     }
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<RttmTurn> reference;
     for (const RttmTurn& t : read_rttm_file(rttm))
       if (t.uri == uri) reference.push_back(t);
-    ChunkFrames frames(num_chunks, kFrames, kLocal);
-    frames.values = seg;
-    const FileScore s = score_clusters(uri, reference, frames, hard, audio.duration_s(), ScoringOptions{});
-    std::vector<int> one(hard);
-    for (int& k : one) if (k >= 0) k = 0;
-    const FileScore s1 = score_clusters(uri, reference, frames, one, audio.duration_s(), ScoringOptions{});
-    const FileScore sf = score_clusters(uri, reference, frames, hard, audio.duration_s(), ScoringOptions{0.25, true});
+    const FileScore s = score(uri, reference, d, audio.duration_s(), scored, ScoringOptions{});
+    // "1 label": the same speech regions, all in one cluster.
+    Diarization one = d;
+    for (SpeakerTurn& t : one.turns) t.speaker = 0;
+    one.labels.resize(std::min<size_t>(1, one.labels.size()));
+    const FileScore s1 = score(uri, reference, one, audio.duration_s(), scored, ScoringOptions{});
+    const FileScore sf = score(uri, reference, d, audio.duration_s(), scored, ScoringOptions{0.25, true});
     corpus.push_back(s);
     corpus_one.push_back(s1);
     corpus_forgiving.push_back(sf);
-    std::printf("%-20s %5zu %5d %6d | %7.2f %6.2f %6.2f %6.2f | %7.2f | %7.2f%s\n", uri.c_str(), ref.speakers.size(),
-                num_clusters, result.num_tracks, *der_percent(s), *missed_percent(s), *false_alarm_percent(s),
-                *confusion_percent(s), *der_percent(s1), der_percent(sf).value_or(0.0),
-                *der_percent(s) > *der_percent(s1) ? "  WORSE-THAN-ONE-LABEL" : "");
+    const int found = labels_with_turns(d, audio.duration_s());
+    const int truth = static_cast<int>(ref.speakers.size());
+    ++files;
+    count_within_one += std::abs(found - truth) <= 1;
+    count_exact += found == truth;
+    std::printf("%-20s %5d %5d %6d | %7.2f %6.2f %6.2f %6.2f | %7.2f | %7.2f%s\n", uri.c_str(), truth, found,
+                num_tracks, der_percent(s).value_or(0.0), missed_percent(s).value_or(0.0),
+                false_alarm_percent(s).value_or(0.0), confusion_percent(s).value_or(0.0),
+                der_percent(s1).value_or(0.0), der_percent(sf).value_or(0.0),
+                der_percent(s).value_or(0.0) > der_percent(s1).value_or(0.0) + 1e-9 ? "  WORSE-THAN-ONE-LABEL" : "");
   }
   const FileScore c = sum_scores(corpus), c1 = sum_scores(corpus_one), cf = sum_scores(corpus_forgiving);
-  std::printf("%-20s %5s %5s %6s | %7.2f %6.2f %6.2f %6.2f | %7.2f | %7.2f\n", "CORPUS", "", "", "", *der_percent(c),
-              *missed_percent(c), *false_alarm_percent(c), *confusion_percent(c), *der_percent(c1),
-              der_percent(cf).value_or(0.0));
+  std::printf("%-20s %5s %5s %6s | %7.2f %6.2f %6.2f %6.2f | %7.2f | %7.2f\n", "CORPUS", "", "", "",
+              der_percent(c).value_or(0.0), missed_percent(c).value_or(0.0), false_alarm_percent(c).value_or(0.0),
+              confusion_percent(c).value_or(0.0), der_percent(c1).value_or(0.0), der_percent(cf).value_or(0.0));
+  std::printf("speaker count: exact on %d of %d files, within 1 on %d\n", count_exact, files, count_within_one);
   std::printf("clustering time %.3f s\n", seconds);
   return 0;
 }

@@ -89,6 +89,26 @@ TEST_CASE("The test engine answers from the audio, in the child and in-process a
   CHECK(json.err.find('\r') == std::string::npos);  // no progress line when stderr is not a terminal
 }
 
+TEST_CASE("Fewer speakers than asked for: one warning line per input, whatever the engine", "[isolation][cli][count]") {
+  // The test engine always answers with one speaker.
+  Fixture fx;
+  const std::string a = fx.wav(1), b = fx.wav(2);
+  const CommandResult num = run_test_engine("", "--num-speakers 3 -o '" + fx.dir + "/out/' '" + a + "' '" + b + "'");
+  INFO(num.err);
+  CHECK(num.exit_code == 0);
+  CHECK(count_lines_containing(num.err, "diarize: " + a + ": found only 1 speakers (asked for 3)") == 1);
+  CHECK(count_lines_containing(num.err, "diarize: " + b + ": found only 1 speakers (asked for 3)") == 1);
+  CHECK(count_lines_containing(num.err, "found only") == 2);
+  const CommandResult min = run_test_engine("", "--min-speakers 2 '" + a + "'");
+  CHECK(count_lines_containing(min.err, "diarize: " + a + ": found only 1 speakers (asked for at least 2)") == 1);
+  // Met, only bounded from above, or --quiet: no warning.
+  CHECK(count_lines_containing(run_test_engine("", "--num-speakers 1 '" + a + "'").err, "found only") == 0);
+  CHECK(count_lines_containing(run_test_engine("", "--max-speakers 3 '" + a + "'").err, "found only") == 0);
+  const CommandResult quiet = run_test_engine("", "--quiet --num-speakers 3 '" + a + "'");
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.err.empty());
+}
+
 TEST_CASE("A crash, abort, early exit or garbage on attempt 1 is retried on CPU with the same result", "[isolation][cli]") {
   Fixture fx;
   const std::string input = fx.wav(3);

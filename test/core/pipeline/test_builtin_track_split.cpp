@@ -1,6 +1,7 @@
 // Track splitting at voice changes: a delta-BIC change point inside a stitched track.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -114,4 +115,38 @@ TEST_CASE("a track with two changes is cut twice, in time order", "[builtin]") {
   CHECK(tracks.chunks[1].front() == 5);
   CHECK(tracks.chunks[1].back() == 14);
   CHECK(tracks.chunks[2].front() == 15);
+}
+
+TEST_CASE("a count asked from above cuts a one-voice track at its eligible members' edges", "[builtin][count]") {
+  Fixture fx;
+  const FeatureMatrix same = features_with_change(1e9, 0.0, fx.activity.num_feature_frames);
+  const std::vector<int> clean = member_clean_frames(fx.activity);
+  std::vector<bool> eligible(clean.size());
+  for (size_t i = 0; i < clean.size(); ++i) eligible[i] = clean[i] >= 50;
+  const std::vector<int> frame_track = assign_clean_frames(fx.activity, fx.stitched);
+  SECTION("each new piece is one eligible member at an end of the track, so it risks the least speech") {
+    const Tracks tracks = split_tracks_to_count(same, fx.activity, fx.stitched, frame_track, eligible, 3, {});
+    REQUIRE(tracks.num_tracks == 3);
+    std::vector<size_t> sizes;
+    for (const auto& chunks : tracks.chunks) sizes.push_back(chunks.size());
+    std::sort(sizes.begin(), sizes.end());
+    CHECK(sizes == std::vector<size_t>{1, 1, kChunks - 2});
+    // Pieces never share a chunk and keep every member.
+    for (int c = 0; c < kChunks; ++c) CHECK(tracks.track_of[static_cast<size_t>(c) * 3] >= 0);
+  }
+  SECTION("a count already met, or only one eligible member, leaves the tracks as they are") {
+    CHECK(split_tracks_to_count(same, fx.activity, fx.stitched, frame_track, eligible, 1, {}).num_tracks == 1);
+    std::vector<bool> one(eligible.size(), false);
+    one[10 * 3] = true;
+    const Tracks kept = split_tracks_to_count(same, fx.activity, fx.stitched, frame_track, one, 4, {});
+    CHECK(kept.num_tracks == 1);
+    CHECK(kept.track_of == fx.stitched.track_of);
+  }
+  SECTION("no more pieces than eligible members") {
+    std::vector<bool> two(eligible.size(), false);
+    two[3 * 3] = two[12 * 3] = true;
+    const Tracks tracks = split_tracks_to_count(same, fx.activity, fx.stitched, frame_track, two, 5, {});
+    REQUIRE(tracks.num_tracks == 2);
+    CHECK(tracks.track_of[3 * 3] != tracks.track_of[12 * 3]);
+  }
 }
