@@ -157,9 +157,7 @@ int run_diarization(RunOptions& options) {
   if (!options.uri.empty() && items.size() == 1) items[0].uri = sanitize_uri(options.uri);
   // Chosen after every output was named and checked over the whole list, so every shard names
   // (and refuses) outputs alike.
-  std::vector<size_t> selected(items.size());
-  for (size_t i = 0; i < items.size(); ++i) selected[i] = i;
-  if (shard) selected = inputs_in_shard(items, *shard);
+  const std::vector<size_t> selected = inputs_in_shard(items, shard.value_or(ShardSpec{}));
 
   InterruptHandler::install();
   ProgressDisplay display(ProgressDisplay::wanted(options.quiet));

@@ -60,6 +60,8 @@ std::string binary_dir() {
   return std::string(DIARIZE_BINARY_DIR) + "/bin";
 }
 
+std::string diarize_binary() { return "'" + binary_dir() + "/diarize'"; }
+
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);

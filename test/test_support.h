@@ -19,6 +19,9 @@ std::string test_source_path(const std::string& relative);
 // overrides it (to check that a regression test fails on an older build).
 std::string binary_dir();
 
+// The `diarize` executable of binary_dir(), single-quoted for a shell command line.
+std::string diarize_binary();
+
 struct CommandResult {
   int exit_code = -1;
   std::string out;

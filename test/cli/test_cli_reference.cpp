@@ -16,8 +16,6 @@ using namespace diarize::test;
 
 namespace {
 
-std::string diarize_binary() { return "'" + binary_dir() + "/diarize'"; }
-
 std::string help_of(const std::string& command) {
   const CommandResult r = run_command(diarize_binary() + " " + command + " --help");
   INFO(command);
