@@ -36,55 +36,140 @@ std::vector<std::string> split_format_list(const std::string& list) {
   }
 }
 
+// Option groups of `diarize --help` (and of the man page and completions, docs/diarize.1).
+constexpr const char* kGroupInputOutput = "Input and output";
+constexpr const char* kGroupSpeakers = "Speakers";
+constexpr const char* kGroupPipeline = "Pipeline and models";
+constexpr const char* kGroupDevices = "Devices and isolation";
+
 void add_run_options(CLI::App& app, RunOptions& o, std::string& formats) {
   app.add_option("inputs", o.inputs, "Audio files or folders ('-' reads stdin)");
-  app.add_option("-o,--output", o.output, "Output file (one input) or folder (ends in '/' or exists)");
+
+  app.add_option("--files-from", o.files_from,
+                 "Also process the inputs listed in FILE, one path a line ('-' = stdin; blank lines and lines "
+                 "starting with '#' skipped; folders are walked like folder arguments)")
+      ->default_str("none")
+      ->group(kGroupInputOutput);
+  app.add_option("--files-from0", o.files_from0,
+                 "Also process the inputs listed in FILE, NUL-separated as `find -print0` writes them ('-' = stdin)")
+      ->default_str("none")
+      ->group(kGroupInputOutput);
+  app.add_option("--shard", o.shard,
+                 "Process only shard K of N (1-based, e.g. 2/3): the inputs whose output name hashes to K; "
+                 "N workers with 1/N..N/N together process every input once (docs/scale-out.md)")
+      ->default_str("1/1")
+      ->group(kGroupInputOutput);
+  app.add_option("-o,--output", o.output, "Output file (one input) or folder (ends in '/' or exists)")
+      ->default_str("stdout")
+      ->group(kGroupInputOutput);
   app.add_option("-f,--format", formats,
                  "Output format(s), comma-separated: rttm json srt vtt txt tsv audacity svg "
                  "(default: from -o FILE's extension, else rttm; several need -o DIR/)")
+      ->default_str("rttm")
       ->check([](const std::string& value) -> std::string {
         for (const std::string& name : split_format_list(value))
           if (!format_by_name(name)) return "unknown format '" + name + "' (rttm json srt vtt txt tsv audacity svg)";
         return "";
-      });
+      })
+      ->group(kGroupInputOutput);
   app.add_option("--transcript", o.transcript,
                  "A speech recogniser's transcript (SRT, WebVTT, whisper.cpp/Whisper/WhisperX JSON) to put speakers "
-                 "on; with several inputs a folder of <stem>.srt|.vtt|.json");
-  app.add_option("--uri", o.uri, "RTTM file id for a single input (default: file stem; 'stdin' for -)")
-      ->check([](const std::string& uri) { return uri.empty() ? std::string("must not be empty") : std::string(); });
-  app.add_flag("-q,--quiet", o.quiet, "Print nothing on stderr but errors");
-  app.add_flag("-v,--verbose", o.verbose, "Report choices and per-stage timings on stderr");
-  app.add_flag("--skip-existing", o.skip_existing, "Skip inputs whose output file already exists");
+                 "on; with several inputs a folder of <stem>.srt|.vtt|.json")
+      ->default_str("none")
+      ->group(kGroupInputOutput);
+  app.add_option("--uri", o.uri, "RTTM file id for a single input ('stdin' for -)")
+      ->default_str("file stem")
+      ->check([](const std::string& uri) { return uri.empty() ? std::string("must not be empty") : std::string(); })
+      ->group(kGroupInputOutput);
+  app.add_flag("-q,--quiet", o.quiet, "Print nothing on stderr but errors")->group(kGroupInputOutput);
+  app.add_flag("-v,--verbose", o.verbose, "Report choices and per-stage timings on stderr")->group(kGroupInputOutput);
+  app.add_flag("--skip-existing", o.skip_existing, "Skip inputs whose output files all exist (needs -o)")
+      ->group(kGroupInputOutput);
 
-  app.add_option("--num-speakers", o.job.num_speakers, "Exact number of speakers")->check(CLI::Range(1, 1000));
-  app.add_option("--min-speakers", o.job.min_speakers, "Minimum number of speakers")->check(CLI::Range(1, 1000));
-  app.add_option("--max-speakers", o.job.max_speakers, "Maximum number of speakers")->check(CLI::Range(1, 1000));
-  app.add_flag("--exclusive", o.exclusive, "At most one speaker at a time (for aligning with transcripts)");
-  app.add_flag("--embeddings", o.job.return_centroids, "Include speaker centroids in JSON output");
+  app.add_option("--num-speakers", o.job.num_speakers, "Exact number of speakers")
+      ->default_str("estimated")
+      ->check(CLI::Range(1, 1000))
+      ->group(kGroupSpeakers);
+  app.add_option("--min-speakers", o.job.min_speakers, "Minimum number of speakers")
+      ->default_str("1")
+      ->check(CLI::Range(1, 1000))
+      ->group(kGroupSpeakers);
+  app.add_option("--max-speakers", o.job.max_speakers, "Maximum number of speakers")
+      ->default_str("no bound")
+      ->check(CLI::Range(1, 1000))
+      ->group(kGroupSpeakers);
+  app.add_flag("--exclusive", o.exclusive, "At most one speaker at a time (for aligning with transcripts)")
+      ->group(kGroupSpeakers);
+  app.add_flag("--embeddings", o.job.return_centroids, "Include speaker centroids in JSON output")->group(kGroupSpeakers);
 
-  app.add_option("--segmentation", o.segmentation, "Segmentation model file");
-  app.add_option("--embedding", o.embedding, "Speaker-embedding model file, or 'builtin'");
-  app.add_option("--models", o.models_dir, "Folder to look for models in");
-  app.add_option("--plda", o.plda_dir, "Folder holding the community-1 PLDA (xvec_transform.npz, plda.npz)");
+  app.add_option("--segmentation", o.segmentation, "Segmentation model file")
+      ->default_str("discovered")
+      ->group(kGroupPipeline);
+  app.add_option("--embedding", o.embedding, "Speaker-embedding model file, or 'builtin'")
+      ->default_str("discovered, else builtin")
+      ->group(kGroupPipeline);
+  app.add_option("--models", o.models_dir, "Folder to look for models in first")
+      ->default_str("none")
+      ->group(kGroupPipeline);
+  app.add_option("--plda", o.plda_dir, "Folder holding the community-1 PLDA (xvec_transform.npz, plda.npz)")
+      ->default_str("discovered")
+      ->group(kGroupPipeline);
   app.add_option("--pipeline", o.pipeline,
                  "community-1 (VBx + PLDA, pyannote 4's default) or 3.1; default: community-1 when an embedding "
                  "model and a PLDA are found, else 3.1")
-      ->check(CLI::IsMember({"community-1", "3.1"}));
-  app.add_option("--device", o.device, "Where the networks run")->check(CLI::IsMember({"auto", "cpu", "cuda", "mps"}));
-  app.add_option("--threads", o.engine.threads, "CPU threads for the networks (0 = all cores)")->check(CLI::Range(0, 1024));
-  app.add_option("--batch-size", o.engine.batch_size, "Chunks per network batch")->check(CLI::Range(1, 1024));
+      ->default_str("auto")
+      ->check(CLI::IsMember({"community-1", "3.1"}))
+      ->group(kGroupPipeline);
   app.add_option_function<std::string>(
          "--mode", [&o](const std::string& mode) { o.engine.mode = mode == "fast" ? NetworkMode::kFast : NetworkMode::kExact; },
-         "exact (default): pyannote 3.1's numbers; fast: the networks in bf16 where the CPU has AVX-512 BF16, "
+         "exact: pyannote's numbers; fast: the networks in bf16 where the CPU has AVX-512 BF16, "
          "about 2x faster with a ResNet34, close to exact but not equal (docs/cli.md)")
-      ->check(CLI::IsMember({"exact", "fast"}));
-  app.add_flag("--no-isolation", o.no_isolation, "Run the networks in this process instead of a child");
-  app.add_option("--timeout", o.timeout_s, "Seconds one attempt at one input may take once the engine is ready; then it is cut, and retried on CPU if it ran on an accelerator (0 = no limit)")
-      ->check(CLI::Range(0.0, 1e9));
+      ->default_str("exact")
+      ->check(CLI::IsMember({"exact", "fast"}))
+      ->group(kGroupPipeline);
+
+  app.add_option("--device", o.device, "Where the networks run (auto: CUDA, then MPS, then CPU)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "cpu", "cuda", "mps"}))
+      ->group(kGroupDevices);
+  app.add_option("--threads", o.engine.threads, "CPU threads for the networks (0 = all cores)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024))
+      ->group(kGroupDevices);
+  app.add_option("--batch-size", o.engine.batch_size, "Chunks per network batch")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024))
+      ->group(kGroupDevices);
+  app.add_flag("--no-isolation", o.no_isolation, "Run the networks in this process instead of a child")
+      ->group(kGroupDevices);
+  app.add_option("--timeout", o.timeout_s,
+                 "Seconds one attempt at one input may take once the engine is ready; then it is cut, and retried "
+                 "on CPU if it ran on an accelerator (0 = no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9))
+      ->group(kGroupDevices);
   app.add_option("--max-accelerator-failures", o.max_accelerator_failures,
                  "Accelerator failures after which the rest of the batch runs on CPU")
-      ->check(CLI::Range(1, 1000000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000))
+      ->group(kGroupDevices);
 }
+
+// The end of `diarize --help`: exit codes (docs/cli.md) and three examples.
+constexpr const char* kHelpFooter = R"(Exit codes:
+  0    success (a silent input is a success with no speakers)
+  1    at least one input failed (each has its own line), or stdout could not be written
+  2    usage error (bad option or value, clashing outputs, unwritable -o)
+  3    model or configuration error (no model, damaged model, incomplete PLDA, missing device)
+  130  interrupted (SIGINT); 143: terminated (SIGTERM); no partial output is left
+  141  stdout's reader went away (diarize ... | head)
+
+Examples:
+  diarize meeting.wav                          RTTM on stdout
+  diarize -f json,srt -o out/ recordings/      JSON and subtitles for a folder, mirrored into out/
+  diarize --num-speakers 2 --transcript call.srt -f srt call.flac > call.speakers.srt
+
+More: man diarize, docs/cli.md, diarize score --help, diarize models --help)";
 
 // "diarize", "diarize score", "diarize models info": the (sub)command whose help explains the
 // error at hand (the deepest one the parser entered).
@@ -128,7 +213,8 @@ int run(int argc, char** argv) {
   CLI::App app{"diarize: who spoke when. Prints RTTM (or JSON, subtitles, a transcript with speakers, a timeline "
                "picture) for each audio input.",
                "diarize"};
-  app.set_version_flag("--version", std::string("diarize ") + DIARIZE_VERSION);
+  app.set_version_flag("-V,--version", std::string("diarize ") + DIARIZE_VERSION);
+  app.footer(kHelpFooter);
   add_run_options(app, options, formats);
   ScoreOptions score_options;
   CLI::App* score = add_score_command(app, score_options);

@@ -19,6 +19,8 @@
 #include "isolation/interrupt_handler.h"
 #include "isolation/isolated_diarizer.h"
 #include "output/input_discovery.h"
+#include "output/input_list.h"
+#include "output/shard.h"
 #include "output_writer.h"
 #include "progress_display.h"
 #include "transcript/transcript_reader.h"
@@ -113,10 +115,15 @@ std::string speaker_count_warning(const std::string& path, const Diarization& di
 }  // namespace
 
 int run_diarization(RunOptions& options) {
-  if (options.inputs.empty()) throw UsageError("no input given (see diarize --help)");
-  if (!options.uri.empty() && options.inputs.size() != 1) throw UsageError("--uri needs exactly one input");
+  std::optional<ShardSpec> shard;
+  if (!options.shard.empty()) shard = parse_shard_spec(options.shard);
   if (options.job.min_speakers && options.job.max_speakers && options.job.min_speakers > options.job.max_speakers)
     throw UsageError("--min-speakers is larger than --max-speakers");
+  if (options.files_from == "-" && options.files_from0 == "-")
+    throw UsageError("--files-from - and --files-from0 - cannot both read stdin");
+  if ((options.files_from == "-" || options.files_from0 == "-") &&
+      std::count(options.inputs.begin(), options.inputs.end(), "-") > 0)
+    throw UsageError("'-' (audio from stdin) cannot be given with --files-from - (the input list is read from stdin)");
   if (std::count(options.inputs.begin(), options.inputs.end(), "-") > 1)
     throw UsageError("'-' (stdin) can be given only once: it can be read only once");
   const bool to_stdout = options.output.empty() || options.output == "-";
@@ -125,13 +132,32 @@ int run_diarization(RunOptions& options) {
   // Checked before any work, so a typo in a test setup fails at once with exit 2.
   const FaultPlan faults = fault_plan_from_environment();
 
+  // Positional inputs first, then each list's entries in list order: list entries are arguments
+  // like any other, so they are walked and named alike.
+  std::vector<std::string> arguments = options.inputs;
+  const bool any_list = !options.files_from.empty() || !options.files_from0.empty();
+  if (!options.files_from.empty())
+    for (std::string& entry : read_input_list(options.files_from, ListSeparator::kLine)) arguments.push_back(std::move(entry));
+  if (!options.files_from0.empty())
+    for (std::string& entry : read_input_list(options.files_from0, ListSeparator::kNul)) arguments.push_back(std::move(entry));
+  if (arguments.empty()) {
+    if (!any_list) throw UsageError("no input given (see diarize --help)");
+    // A generated list may well be empty (nothing new to do): like an empty shard, not an error.
+    if (!options.quiet) std::fprintf(stderr, "diarize: the input list is empty; nothing to do\n");
+    return kExitOk;
+  }
+  if (!options.uri.empty() && arguments.size() != 1) throw UsageError("--uri needs exactly one input");
+
   std::vector<std::string> errors;
-  std::vector<InputItem> items = expand_inputs(options.inputs, errors);
+  std::vector<InputItem> items = expand_inputs(arguments, errors);
   const bool any_folder =
       std::any_of(items.begin(), items.end(), [](const InputItem& item) { return item.from_folder; });
   const OutputWriter writer(options, items, items.size() + errors.size());
   const TranscriptLookup transcripts(options.transcript, items.size() + errors.size() > 1 || any_folder);
   if (!options.uri.empty() && items.size() == 1) items[0].uri = sanitize_uri(options.uri);
+  // Chosen after every output was named and checked over the whole list, so every shard names
+  // (and refuses) outputs alike.
+  const std::vector<size_t> selected = inputs_in_shard(items, shard.value_or(ShardSpec{}));
 
   InterruptHandler::install();
   ProgressDisplay display(ProgressDisplay::wanted(options.quiet));
@@ -143,14 +169,18 @@ int run_diarization(RunOptions& options) {
   int failed = static_cast<int>(errors.size());
   int skipped = 0;
   for (const auto& error : errors) log("diarize: " + error);
+  if (shard && (options.verbose || (selected.empty() && !options.quiet)))
+    log("diarize: shard " + options.shard + ": " + std::to_string(selected.size()) + " of " +
+        std::to_string(items.size()) + " inputs");
 
   // Created on the first input that needs it: a batch that is all skipped starts no child.
   std::unique_ptr<Diarizer> diarizer;
   std::string pipeline;  // what the JSON "pipeline" field says: known once the diarizer exists
-  const int total_items = static_cast<int>(items.size());
-  for (int index = 0; index < total_items; ++index) {
-    const InputItem& item = items[static_cast<size_t>(index)];
-    if (options.skip_existing && writer.all_outputs_exist(static_cast<size_t>(index))) {
+  const int total_items = static_cast<int>(selected.size());
+  for (int position = 0; position < total_items; ++position) {
+    const size_t index = selected[static_cast<size_t>(position)];
+    const InputItem& item = items[index];
+    if (options.skip_existing && writer.all_outputs_exist(index)) {
       if (options.verbose) log("diarize: " + item.path + ": skipped, its output exists");
       ++skipped;
       continue;
@@ -159,7 +189,7 @@ int run_diarization(RunOptions& options) {
       // Read before the audio, so a bad transcript costs no diarization; in this (LibTorch-free) process.
       std::optional<Transcript> transcript;
       if (transcripts.enabled()) transcript = read_transcript_file(transcripts.path_for(item));
-      display.start_file(index + 1, total_items, item.path);
+      display.start_file(position + 1, total_items, item.path);
       if (!diarizer) {
         // Before the first decode: a configuration error (no model, a --device the machine
         // lacks) stops the run before any work.
@@ -185,17 +215,17 @@ int run_diarization(RunOptions& options) {
           DiarizeOutcome empty;
           empty.device = "none";
           // No pipeline ran, so the JSON names none.
-          write_result(writer, static_cast<size_t>(index), to_file_result(item, 0, std::move(empty), ""), transcript);
+          write_result(writer, index, to_file_result(item, 0, std::move(empty), ""), transcript);
           continue;
         }
         audio = samples.finish();
       }
-      DiarizeOutcome outcome = diarizer->diarize(item.path, index + 1, *audio, options.job,
+      DiarizeOutcome outcome = diarizer->diarize(item.path, position + 1, *audio, options.job,
                                                  [&display](const ProgressEvent& event) { display.update(event); });
       FileResult result = to_file_result(item, sample_count, std::move(outcome), pipeline);
       result.timings_s["decode"] = decode_s;
       display.clear();
-      write_result(writer, static_cast<size_t>(index), result, transcript);
+      write_result(writer, index, result, transcript);
       const std::string warning = speaker_count_warning(item.path, result.diarization, options.job);
       if (!warning.empty() && !options.quiet) log(warning);
       if (options.verbose) log(timings_line(item.path, result));

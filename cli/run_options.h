@@ -11,6 +11,9 @@ namespace diarize {
 
 struct RunOptions {
   std::vector<std::string> inputs;
+  std::string files_from;   // --files-from: a list of inputs, one a line ("-" = stdin)
+  std::string files_from0;  // --files-from0: a NUL-separated list of inputs ("-" = stdin)
+  std::string shard;        // --shard K/N ("" = all inputs), output/shard.h
   std::string output;  // "" = stdout; a file for one input, else a folder
   std::vector<OutputFormat> formats;  // --format; empty: from -o FILE's extension, else RTTM
   std::string transcript;  // --transcript: a file (one input) or a folder of <stem>.srt|.vtt|.json

@@ -63,6 +63,7 @@ std::string binary_dir() {
 std::string builtin_parameters_path() {
   return std::string(DIARIZE_BINARY_DIR) + "/share/diarize/builtin/builtin_plda.safetensors";
 }
+std::string diarize_binary() { return "'" + binary_dir() + "/diarize'"; }
 
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -21,6 +21,8 @@ std::string binary_dir();
 
 // The built-in embedding's parameters as the build tree holds them (share/diarize/builtin/).
 std::string builtin_parameters_path();
+// The `diarize` executable of binary_dir(), single-quoted for a shell command line.
+std::string diarize_binary();
 
 struct CommandResult {
   int exit_code = -1;

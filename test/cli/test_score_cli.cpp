@@ -17,10 +17,8 @@ std::string write_file(const std::string& dir, const std::string& name, const st
   return path;
 }
 
-std::string diarize_binary() { return "'" + test::binary_dir() + "/diarize'"; }
-
 test::CommandResult score(const std::string& args) {
-  return test::run_command(diarize_binary() + " score " + args);
+  return test::run_command(test::diarize_binary() + " score " + args);
 }
 
 // Two files. f1: A 0-10, B 10-20; hypothesis switches 1 s late (1 s confusion of 20).
@@ -108,7 +106,7 @@ TEST_CASE("score CLI: diarize JSON Lines hypotheses are read", "[score_cli]") {
   CHECK(j["total"]["jer_percent"].get<double>() == 0.0);
   CHECK(j["total"]["reference_s"].get<double>() == Approx(55).margin(1e-9));
   // The same through stdin.
-  const auto s = test::run_command("cat '" + hyp + "' | " + diarize_binary() + " score --ref '" + ref + "' --hyp -");
+  const auto s = test::run_command("cat '" + hyp + "' | " + test::diarize_binary() + " score --ref '" + ref + "' --hyp -");
   CHECK(s.exit_code == 0);
   CHECK(s.out.find("TOTAL     0.00") != std::string::npos);
 }

@@ -21,8 +21,6 @@ using namespace diarize::test;
 
 namespace {
 
-std::string diarize_binary() { return "'" + binary_dir() + "/diarize'"; }
-
 void expect_usage_error(const std::string& arguments, const std::string& message) {
   const CommandResult r = run_command(diarize_binary() + " " + arguments);
   INFO(arguments);
