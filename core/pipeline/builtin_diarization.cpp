@@ -8,6 +8,7 @@
 #include "pipeline/builtin_run_clustering.h"
 #include "pipeline/silent_clusters.h"
 #include "pipeline/speaker_count.h"
+#include "pipeline/turn_taking.h"
 
 namespace diarize {
 
@@ -53,15 +54,7 @@ Diarization diarize_with_builtin_embedding(const ChunkFrames& segmentation, cons
     give_silent_clusters_frames(discrete.activations, discrete.count, discrete.num_clusters, rule, discrete.regular);
   }
 
-  // The exclusive diarization: where several speakers are on, the most active of them.
-  FrameSeries exclusive = discrete.regular;
-  for (int64_t f = 0; f < exclusive.num_frames; ++f) {
-    int64_t chosen = -1;
-    for (int64_t k = 0; k < exclusive.num_columns; ++k)
-      if (exclusive.at(f, k) > 0.5f && (chosen < 0 || discrete.activations.at(f, k) > discrete.activations.at(f, chosen)))
-        chosen = k;
-    for (int64_t k = 0; k < exclusive.num_columns; ++k) exclusive.at(f, k) = k == chosen ? 1.0f : 0.0f;
-  }
+  const FrameSeries exclusive = exclusive_by_turn_taking(discrete.regular, discrete.activations);
 
   // Centroids: mean MFCCs of each speaker's single-speaker frames.
   const int64_t dim = features.dim;
