@@ -42,6 +42,7 @@ EngineConfig resolve_engine_config(const RunOptions& options, std::vector<std::s
   EngineConfig config = options.engine;
   config.segmentation_path = models.segmentation.path;
   config.embedding_path = models.builtin_embedding ? "" : models.embedding.path;
+  config.builtin_parameters_path = models.builtin_parameters;
   config.device = options.device;
 
   // community-1 when it can run (a neural embedding and a PLDA), unless --pipeline says otherwise.

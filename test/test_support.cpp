@@ -60,6 +60,9 @@ std::string binary_dir() {
   return std::string(DIARIZE_BINARY_DIR) + "/bin";
 }
 
+std::string builtin_parameters_path() {
+  return std::string(DIARIZE_BINARY_DIR) + "/share/diarize/builtin/builtin_plda.safetensors";
+}
 std::string diarize_binary() { return "'" + binary_dir() + "/diarize'"; }
 
 std::string read_text_file(const std::string& path) {

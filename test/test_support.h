@@ -19,6 +19,8 @@ std::string test_source_path(const std::string& relative);
 // overrides it (to check that a regression test fails on an older build).
 std::string binary_dir();
 
+// The built-in embedding's parameters as the build tree holds them (share/diarize/builtin/).
+std::string builtin_parameters_path();
 // The `diarize` executable of binary_dir(), single-quoted for a shell command line.
 std::string diarize_binary();
 

@@ -33,6 +33,7 @@ inline const char* pipeline_kind_name(PipelineKind kind) {
 struct EngineConfig {
   std::string segmentation_path;  // model file, already resolved by model discovery
   std::string embedding_path;     // empty: the built-in embedding
+  std::string builtin_parameters_path;  // the built-in embedding's parameters (model discovery)
   std::string device = "cpu";     // "cpu", "cuda" or "mps" (never "auto": the caller resolves it)
   int threads = 0;                // LibTorch intra-op threads; 0 = all cores
   int batch_size = 32;            // chunks per network batch

@@ -11,6 +11,7 @@
 #include "formats/numpy_file.h"
 #include "formats/plda_file.h"
 #include "formats/tensor_data.h"
+#include "pipeline/builtin_plda.h"
 
 namespace diarize {
 
@@ -33,7 +34,32 @@ std::vector<std::string> model_search_folders(const std::string& models_dir) {
   return folders;
 }
 
+std::string builtin_parameters_path() {
+  const std::string exe = current_executable_path();
+  if (exe.empty()) return "";
+  return (fs::path(exe).parent_path().parent_path() / "share/diarize/builtin" / kBuiltinPldaFileName).string();
+}
+
 namespace {
+
+// The built-in embedding's parameters, read once here so that a missing or damaged file stops the
+// run with exit 3 before any child starts (the engine reads them again).
+std::string checked_builtin_parameters(std::vector<std::string>& notes) {
+  const std::string path = builtin_parameters_path();
+  std::error_code ec;
+  if (path.empty() || !fs::is_regular_file(path, ec))
+    throw ModelError("the built-in embedding's parameters are missing (looked for " +
+                     (path.empty() ? std::string("share/diarize/builtin/") + kBuiltinPldaFileName + " beside the executable"
+                                   : path) +
+                     "); rebuild or reinstall diarize (docs/models.md), or name an embedding model with --embedding FILE");
+  try {
+    read_builtin_plda(path, MfccConfig{});
+  } catch (const std::exception& e) {
+    throw ModelError(e.what());
+  }
+  notes.push_back("built-in embedding parameters: " + path);
+  return path;
+}
 
 ModelDescription recognise_named(const std::string& path, ModelRole expected, const char* flag) {
   ModelDescription d;
@@ -168,6 +194,7 @@ DiscoveredModels discover_models(const ModelSearch& search) {
 
   if (search.embedding == "builtin") {
     models.notes.push_back("embedding: built-in (--embedding builtin)");
+    models.builtin_parameters = checked_builtin_parameters(models.notes);
     return models;
   }
   if (!search.embedding.empty()) {
@@ -187,6 +214,7 @@ DiscoveredModels discover_models(const ModelSearch& search) {
   if (models.builtin_embedding) {
     models.notes.push_back("embedding: built-in (no embedding model found)");
     models.embedding_not_found = true;
+    models.builtin_parameters = checked_builtin_parameters(models.notes);
     return models;
   }
 

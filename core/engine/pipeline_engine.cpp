@@ -81,6 +81,12 @@ PipelineEngine::PipelineEngine(const EngineConfig& config)
         plda_ = make_plda_transform(read_plda(config.plda_transform_path, config.plda_path));
       }
     } else {
+      // Checked by model discovery already; read here again because the child may run anywhere.
+      try {
+        builtin_plda_ = read_builtin_plda(config.builtin_parameters_path, MfccConfig{});
+      } catch (const std::exception& e) {
+        throw ModelError(e.what());
+      }
       embedding_description_ = "builtin";
     }
   } catch (const FormatError& e) {
@@ -139,7 +145,7 @@ EngineResult PipelineEngine::diarize(const float* samples, size_t count, const J
   } else {
     // The built-in embedding computes its features and clusters in one pass over the file.
     if (progress) progress(ProgressEvent{"clustering", 0, 1});
-    result.diarization = diarize_with_builtin_embedding(segmentation, samples, count, options, pipeline);
+    result.diarization = diarize_with_builtin_embedding(segmentation, samples, count, options, builtin_plda_, pipeline);
     result.timings_s["builtin embedding+clustering+reconstruction"] = seconds_since(t0);
   }
   crop_to_duration(result.diarization.turns, static_cast<double>(count) / kPipelineSampleRateHz);

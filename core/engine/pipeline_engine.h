@@ -9,6 +9,7 @@
 #include "engine/engine_api.h"
 #include "nets/pyannet.h"
 #include "nets/resnet34.h"
+#include "pipeline/builtin_plda.h"
 #include "pipeline/plda_transform.h"
 
 namespace diarize {
@@ -29,6 +30,7 @@ class PipelineEngine : public Engine {
   PyanNet segmentation_{nullptr};
   std::optional<WeSpeakerResNet34> embedding_;  // none: the built-in embedding
   std::string embedding_description_;
+  BuiltinPlda builtin_plda_;  // the built-in embedding's parameters, when it is the one used
   std::optional<PldaTransform> plda_;  // community-1 only
 };
 

@@ -87,6 +87,7 @@ std::string encode(const InitMessage& m) {
   const EngineConfig& c = m.config;
   return json{{"segmentation_path", c.segmentation_path},
               {"embedding_path", c.embedding_path},
+              {"builtin_parameters_path", c.builtin_parameters_path},
               {"device", c.device},
               {"threads", c.threads},
               {"batch_size", c.batch_size},
@@ -103,6 +104,7 @@ InitMessage decode_init(const std::string& payload) {
     InitMessage m;
     m.config.segmentation_path = j.at("segmentation_path").get<std::string>();
     m.config.embedding_path = j.at("embedding_path").get<std::string>();
+    m.config.builtin_parameters_path = j.at("builtin_parameters_path").get<std::string>();
     m.config.device = j.at("device").get<std::string>();
     m.config.threads = j.at("threads").get<int>();
     m.config.batch_size = j.at("batch_size").get<int>();

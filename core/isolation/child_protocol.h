@@ -21,7 +21,8 @@ struct ProtocolError : std::runtime_error {
 };
 
 inline constexpr uint32_t kProtocolMagic = 0x5a524944;  // "DIRZ" as little-endian bytes
-inline constexpr uint16_t kProtocolVersion = 3;  // 2: RESULT carries exclusive_turns; 3: INIT carries the pipeline and PLDA
+inline constexpr uint16_t kProtocolVersion = 4;  // 2: RESULT carries exclusive_turns; 3: INIT carries the pipeline and PLDA;
+                                                 // 4: INIT carries builtin_parameters_path
 inline constexpr size_t kFrameHeaderBytes = 12;          // magic u32, version u16, type u16, length u32
 inline constexpr uint32_t kMaxPayloadBytes = 64u << 20;  // far above any real result
 inline constexpr int kChildControlFd = 3;                // where the child finds its end of the socket

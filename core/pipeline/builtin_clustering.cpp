@@ -1,4 +1,4 @@
-// Delta-BIC agglomerative clustering with cannot-links and speaker-count bounds.
+// PLDA agglomerative clustering with cannot-links and speaker-count bounds.
 #include "pipeline/builtin_clustering.h"
 
 #include <algorithm>
@@ -13,112 +13,37 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// In-place Cholesky (lower) of a symmetric positive-definite matrix; false if it is not.
-bool cholesky(std::vector<double>& a, int d) {
-  for (int j = 0; j < d; ++j) {
-    double diag = a[static_cast<size_t>(j) * d + j];
-    for (int k = 0; k < j; ++k) diag -= a[static_cast<size_t>(j) * d + k] * a[static_cast<size_t>(j) * d + k];
-    if (!(diag > 0.0)) return false;
-    const double l = std::sqrt(diag);
-    a[static_cast<size_t>(j) * d + j] = l;
-    for (int i = j + 1; i < d; ++i) {
-      double v = a[static_cast<size_t>(i) * d + j];
-      for (int k = 0; k < j; ++k) v -= a[static_cast<size_t>(i) * d + k] * a[static_cast<size_t>(j) * d + k];
-      a[static_cast<size_t>(i) * d + j] = v / l;
-    }
-  }
-  return true;
-}
-
-double log_det_from_cholesky(const std::vector<double>& l, int d) {
-  double s = 0.0;
-  for (int i = 0; i < d; ++i) s += std::log(l[static_cast<size_t>(i) * d + i]);
-  return 2.0 * s;
-}
-
-double log_det_covariance(const GaussianStats& stats, double floor) {
-  const int d = stats.dim();
-  std::vector<double> cov = stats.covariance(floor);
-  if (!cholesky(cov, d)) return kInf;
-  return log_det_from_cholesky(cov, d);
-}
-
-// Solves L L^T x = b in place.
-void cholesky_solve(const std::vector<double>& l, int d, std::vector<double>& b) {
-  for (int i = 0; i < d; ++i) {
-    double v = b[i];
-    for (int k = 0; k < i; ++k) v -= l[static_cast<size_t>(i) * d + k] * b[k];
-    b[i] = v / l[static_cast<size_t>(i) * d + i];
-  }
-  for (int i = d - 1; i >= 0; --i) {
-    double v = b[i];
-    for (int k = i + 1; k < d; ++k) v -= l[static_cast<size_t>(k) * d + i] * b[k];
-    b[i] = v / l[static_cast<size_t>(i) * d + i];
-  }
-}
-
-// The same Gaussian with its evidence scaled down to at most `max_frames` frames. Without this,
-// delta-BIC's fit term grows linearly with the amount of speech while the penalty grows with its
-// logarithm, so the same two voices that merge in a 30 s file stay apart in a 1 h one.
-GaussianStats capped(const GaussianStats& stats, double max_frames) {
-  if (max_frames <= 0.0 || stats.count <= max_frames) return stats;
-  GaussianStats out = stats;
-  const double scale = max_frames / stats.count;
-  out.count = max_frames;
-  for (double& v : out.sum) v *= scale;
-  for (double& v : out.scatter) v *= scale;
-  return out;
-}
-
 struct Cluster {
-  GaussianStats stats;
   std::vector<int> chunks;  // sorted
   bool alive = true;
+  SpeakerEvidence evidence;
+  double score = 0.0;  // evidence_score(evidence)
 };
+
+Cluster make_cluster(const BuiltinPlda& plda, const GaussianStats& stats, std::vector<int> chunks) {
+  Cluster c{std::move(chunks), true, track_evidence(plda, stats), 0.0};
+  c.score = evidence_score(plda, c.evidence);
+  return c;
+}
+
+double log_likelihood_ratio(const BuiltinPlda& plda, const Cluster& a, const Cluster& b) {
+  return merge_log_likelihood_ratio(plda, a.evidence, a.score, b.evidence, b.score);
+}
+
+void merge_into(const BuiltinPlda& plda, Cluster& a, const Cluster& b) {
+  std::vector<int> merged;
+  std::merge(a.chunks.begin(), a.chunks.end(), b.chunks.begin(), b.chunks.end(), std::back_inserter(merged));
+  a.chunks = std::move(merged);
+  a.evidence.merge(b.evidence);
+  a.score = evidence_score(plda, a.evidence);
+}
 
 }  // namespace
 
-double mean_log_likelihood(const GaussianStats& x, const GaussianStats& model, double floor) {
-  const int d = model.dim();
-  std::vector<double> l = model.covariance(floor);
-  if (!cholesky(l, d) || x.count <= 0.0) return -kInf;
-  const std::vector<double> mu = model.mean();
-  const std::vector<double> mx = x.mean();
-  const std::vector<double> cx = x.covariance(0.0);
-  double trace = 0.0;
-  std::vector<double> column(d);
-  for (int j = 0; j < d; ++j) {
-    for (int i = 0; i < d; ++i) column[i] = cx[static_cast<size_t>(i) * d + j];
-    cholesky_solve(l, d, column);
-    trace += column[j];
-  }
-  std::vector<double> diff(d);
-  for (int i = 0; i < d; ++i) diff[i] = mx[i] - mu[i];
-  std::vector<double> solved = diff;
-  cholesky_solve(l, d, solved);
-  double mahalanobis = 0.0;
-  for (int i = 0; i < d; ++i) mahalanobis += diff[i] * solved[i];
-  return -0.5 * (log_det_from_cholesky(l, d) + trace + mahalanobis);
-}
-
-double delta_bic(const GaussianStats& full_a, const GaussianStats& full_b, const BicClusteringConfig& config) {
-  const GaussianStats a = capped(full_a, config.max_frames_per_side);
-  const GaussianStats b = capped(full_b, config.max_frames_per_side);
-  GaussianStats both = a;
-  both.merge(b);
-  const int d = a.dim();
-  const double n = both.count;
-  const double fit = 0.5 * (n * log_det_covariance(both, config.covariance_floor) -
-                            a.count * log_det_covariance(a, config.covariance_floor) -
-                            b.count * log_det_covariance(b, config.covariance_floor));
-  const double num_parameters = d + 0.5 * d * (d + 1);
-  return fit - config.penalty_weight * 0.5 * num_parameters * std::log(n);
-}
-
 std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
                                 const std::vector<GaussianStats>& active,
-                                const std::vector<std::vector<int>>& chunks,
-                                const SpeakerBounds& bounds, const BicClusteringConfig& config) {
+                                const std::vector<std::vector<int>>& chunks, const SpeakerBounds& bounds,
+                                const BuiltinPlda& plda, const TrackClusteringConfig& config) {
   const int num_tracks = static_cast<int>(clean.size());
   if (active.size() != clean.size() || chunks.size() != clean.size())
     throw std::invalid_argument("cluster_tracks: inconsistent track counts");
@@ -150,16 +75,17 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
   std::vector<int> seed_cluster(num_tracks, -1);
   for (int k : seeds) {
     seed_cluster[k] = static_cast<int>(clusters.size());
-    clusters.push_back({clean[k].count > 0 ? clean[k] : active[k], chunks[k], true});
+    clusters.push_back(make_cluster(plda, clean[k].count > 0 ? clean[k] : active[k], chunks[k]));
   }
   const int n = static_cast<int>(clusters.size());
+  // Lower merges first; merges the evidence supports cost < 0.
   auto pair_cost = [&](int i, int j) {
     if (config.use_cannot_links && share_a_chunk(clusters[i].chunks, clusters[j].chunks)) return kInf;
-    return delta_bic(clusters[i].stats, clusters[j].stats, config);
+    return config.merge_threshold - log_likelihood_ratio(plda, clusters[i], clusters[j]);
   };
   // Upper triangle only, in float: n(n-1)/2 x 4 bytes instead of n^2 x 8, a quarter of the memory.
-  // ΔBIC values are compared with each other and with 0; float keeps every sign and all but exact
-  // near-ties (DER and the four-hour RTTM unchanged).
+  // Costs are compared with each other and with 0; float keeps every sign and all but exact
+  // near-ties.
   const size_t un = static_cast<size_t>(n);
   auto at = [un](int i, int j) -> size_t {  // i < j
     const size_t a = static_cast<size_t>(i), b = static_cast<size_t>(j);
@@ -184,24 +110,19 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
     const bool must_merge = alive > max_k;
     if (bi < 0) {
       // Only cannot-linked pairs remain. A count asked from above overrules the cannot-links:
-      // the two clusters whose frames one Gaussian explains best merge all the same.
+      // the two clusters likeliest to be one speaker merge all the same.
       if (!must_merge) break;
       for (int i = 0; i < n; ++i) {
         if (!clusters[i].alive) continue;
         for (int j = i + 1; j < n; ++j) {
           if (!clusters[j].alive) continue;
-          const double c = delta_bic(clusters[i].stats, clusters[j].stats, config);
+          const double c = config.merge_threshold - log_likelihood_ratio(plda, clusters[i], clusters[j]);
           if (bi < 0 || c < best) { best = c; bi = i; bj = j; }
         }
       }
     }
-    const bool may_merge = alive > min_k;
-    if (!must_merge && (!may_merge || best >= 0.0)) break;
-    clusters[bi].stats.merge(clusters[bj].stats);
-    std::vector<int> merged;
-    std::merge(clusters[bi].chunks.begin(), clusters[bi].chunks.end(), clusters[bj].chunks.begin(),
-               clusters[bj].chunks.end(), std::back_inserter(merged));
-    clusters[bi].chunks = std::move(merged);
+    if (!must_merge && best >= 0.0) break;
+    merge_into(plda, clusters[bi], clusters[bj]);
     clusters[bj].alive = false;
     for (int k = 0; k < n; ++k) {
       if (!clusters[k].alive || k == bi) continue;
@@ -214,18 +135,19 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
       if (seed_cluster[i] == bj) seed_cluster[i] = bi;
   }
 
-  // Remaining short tracks go to the best-explaining cluster they are not cannot-linked with
-  // (or the best overall if all are).
+  // Remaining short tracks go to the cluster likeliest to be their speaker among those they are not
+  // cannot-linked with (or the likeliest overall if all are).
   std::vector<int> raw(num_tracks, -1);
   for (int k = 0; k < num_tracks; ++k) raw[k] = seed_cluster[k];
   for (int k : order) {
     if (raw[k] >= 0) continue;
     const GaussianStats& evidence = clean[k].count > 0 ? clean[k] : active[k];
+    const Cluster probe = make_cluster(plda, evidence, {});
     double best_free = -kInf, best_any = -kInf;
     int free_cluster = -1, any_cluster = -1;
     for (int c = 0; c < static_cast<int>(clusters.size()); ++c) {
       if (!clusters[c].alive) continue;
-      const double ll = mean_log_likelihood(evidence, clusters[c].stats, config.covariance_floor);
+      const double ll = log_likelihood_ratio(plda, probe, clusters[c]);
       if (any_cluster < 0 || ll > best_any) { best_any = ll; any_cluster = c; }
       if (config.use_cannot_links && share_a_chunk(clusters[c].chunks, chunks[k])) continue;
       if (free_cluster < 0 || ll > best_free) { best_free = ll; free_cluster = c; }
@@ -233,7 +155,7 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
     int chosen = free_cluster >= 0 ? free_cluster : any_cluster;
     if (free_cluster < 0 && alive < max_k && clean[k].count >= config.min_new_speaker_frames) {
       // It speaks in a chunk beside every known speaker: someone new, however briefly heard.
-      clusters.push_back({evidence, {}, true});
+      clusters.push_back(probe);
       chosen = static_cast<int>(clusters.size()) - 1;
       ++alive;
     }
@@ -244,8 +166,41 @@ std::vector<int> cluster_tracks(const std::vector<GaussianStats>& clean,
     clusters[chosen].chunks = std::move(merged);
   }
 
+  // Asked for more speakers than the evidence supports. Undoing the last merges would split the
+  // largest and surest groups; instead tracks leave their clusters one at a time, each time the one
+  // whose leaving is the least likely to cost speech: the greatest expected gain d tanh(-LLR / 2)
+  // under the PLDA (d the track's active frames, overlap included: all the speech it takes along;
+  // LLR of it and the rest of its cluster being one speaker, so the gain is +d when they are
+  // surely two voices and -d when surely one). Done after every track has its cluster, so the
+  // short ones stay with the speaker they sound like rather than follow a near-empty newcomer.
+  std::vector<SpeakerEvidence> own(num_tracks);
+  std::vector<SpeakerEvidence> pooled(clusters.size());
+  for (int k = 0; k < num_tracks; ++k) {
+    own[k] = track_evidence(plda, clean[k].count > 0 ? clean[k] : active[k]);
+    pooled[raw[k]].merge(own[k]);
+  }
+  for (int speakers = alive; speakers < min_k; ++speakers) {
+    std::vector<int> members(pooled.size(), 0);
+    for (int k = 0; k < num_tracks; ++k) ++members[raw[k]];
+    int chosen = -1;
+    double best_gain = -kInf;
+    for (int k = 0; k < num_tracks; ++k) {
+      if (members[raw[k]] < 2) continue;
+      SpeakerEvidence rest = pooled[raw[k]];
+      rest.remove(own[k]);
+      const double llr =
+          merge_log_likelihood_ratio(plda, own[k], evidence_score(plda, own[k]), rest, evidence_score(plda, rest));
+      const double gain = -active[k].count * std::tanh(0.5 * llr);
+      if (chosen < 0 || gain > best_gain) { best_gain = gain; chosen = k; }
+    }
+    if (chosen < 0) break;  // every speaker is down to one track
+    pooled[raw[chosen]].remove(own[chosen]);
+    raw[chosen] = static_cast<int>(pooled.size());
+    pooled.push_back(own[chosen]);
+  }
+
   // Number clusters by first appearance in track order (tracks are numbered in time order).
-  std::vector<int> renumber(clusters.size(), -1);
+  std::vector<int> renumber(pooled.size(), -1);
   int next = 0;
   for (int k = 0; k < num_tracks; ++k) {
     if (renumber[raw[k]] < 0) renumber[raw[k]] = next++;

@@ -1,4 +1,4 @@
-// Wiring of the built-in embedding stages; each stage lives in its own file.
+// Wiring of the built-in embedding's stages up to the hard clusters; each stage lives in its own file.
 #include "pipeline/builtin_embedding.h"
 
 #include <algorithm>
@@ -7,17 +7,8 @@
 
 namespace diarize {
 
-BuiltinClusters cluster_with_builtin_embedding(const float* samples, size_t num_samples,
-                                               const ChunkSegmentation& segmentation,
-                                               const SpeakerBounds& bounds,
-                                               const BuiltinEmbeddingConfig& config) {
-  const FeatureMatrix features = compute_mfcc(samples, num_samples, config.mfcc);
-  return cluster_builtin_features(features, segmentation, bounds, config);
-}
-
-BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
-                                         const ChunkSegmentation& segmentation,
-                                         const SpeakerBounds& bounds,
+BuiltinClusters cluster_builtin_features(const FeatureMatrix& features, const ChunkSegmentation& segmentation,
+                                         const SpeakerBounds& bounds, const BuiltinPlda& plda,
                                          const BuiltinEmbeddingConfig& config) {
   const ChunkActivity activity = project_segmentation(segmentation, features.num_frames,
                                                       features.frame_shift_s, features.frame_length_s);
@@ -38,7 +29,7 @@ BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
   const std::vector<GaussianStats> active = track_active_statistics(features, activity, tracks);
   const std::vector<int> cluster_of =
       cluster_tracks(clean, active, cannot_link_chunks(activity, tracks, config.stitch.min_cannot_link_clean_frames),
-                     bounds, config.clustering);
+                     bounds, plda, config.clustering);
 
   BuiltinClusters out;
   out.num_chunks = segmentation.num_chunks;
@@ -50,12 +41,9 @@ BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
     if (tracks.track_of[i] >= 0) out.hard_clusters[i] = cluster_of[tracks.track_of[i]];
   for (int k : cluster_of) out.num_clusters = std::max(out.num_clusters, k + 1);
 
+  // The refinement's Gaussians: each cluster's clean frames pooled.
   std::vector<GaussianStats> pooled(out.num_clusters, GaussianStats(features.dim));
-  std::vector<GaussianStats> pooled_active(out.num_clusters, GaussianStats(features.dim));
-  for (int k = 0; k < tracks.num_tracks; ++k) {
-    pooled[cluster_of[k]].merge(clean[k]);
-    pooled_active[cluster_of[k]].merge(active[k]);
-  }
+  for (int k = 0; k < tracks.num_tracks; ++k) pooled[cluster_of[k]].merge(clean[k]);
   const std::vector<int> before_refinement = out.hard_clusters;
   if (out.num_clusters > 1 &&
       refine_member_clusters(features, activity, pooled, config.refinement, out.hard_clusters) > 0) {
@@ -67,21 +55,12 @@ BuiltinClusters cluster_builtin_features(const FeatureMatrix& features,
       if (renumber[k] < 0) renumber[k] = next++;
       k = renumber[k];
     }
-    std::vector<GaussianStats> kept(next, GaussianStats(features.dim)), kept_active(next, GaussianStats(features.dim));
-    for (int k = 0; k < out.num_clusters; ++k)
-      if (renumber[k] >= 0) { kept[renumber[k]] = pooled[k]; kept_active[renumber[k]] = pooled_active[k]; }
     if (next < std::min(out.num_clusters, min_speakers)) {
       // The refinement emptied a cluster the asked count needs: keep the clustering's answer.
       out.hard_clusters = before_refinement;
     } else {
-      pooled = std::move(kept);
-      pooled_active = std::move(kept_active);
       out.num_clusters = next;
     }
-  }
-  for (int c = 0; c < out.num_clusters; ++c) {
-    const std::vector<double> mean = pooled[c].count > 0 ? pooled[c].mean() : pooled_active[c].mean();
-    out.centroids.emplace_back(mean.begin(), mean.end());
   }
   return out;
 }

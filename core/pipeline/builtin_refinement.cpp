@@ -5,7 +5,7 @@
 #include <functional>
 #include <limits>
 
-#include "pipeline/builtin_clustering.h"
+#include "pipeline/builtin_delta_bic.h"
 
 namespace diarize {
 

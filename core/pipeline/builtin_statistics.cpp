@@ -93,13 +93,21 @@ std::vector<GaussianStats> track_statistics(const FeatureMatrix& features,
 std::vector<GaussianStats> track_active_statistics(const FeatureMatrix& features,
                                                    const ChunkActivity& activity, const Tracks& tracks) {
   std::vector<GaussianStats> stats(tracks.num_tracks, GaussianStats(features.dim));
-  for (int c = 0; c < activity.num_chunks; ++c) {
-    for (int t = activity.first_frame[c]; t < activity.end_frame[c] && t < features.num_frames; ++t) {
+  // Each frame once per track, however many of the track's chunks see it active (up to 10): the
+  // statistics then weigh evidence as the PLDA expects, one frame one observation.
+  std::vector<int> last_added(tracks.num_tracks, -1);
+  int lo = 0;
+  for (int t = 0; t < activity.num_feature_frames && t < features.num_frames; ++t) {
+    while (lo < activity.num_chunks && activity.end_frame[lo] <= t) ++lo;
+    for (int c = lo; c < activity.num_chunks && activity.first_frame[c] <= t; ++c) {
+      if (t >= activity.end_frame[c]) continue;
       const uint8_t mask = activity.mask(c, t);
       for (int s = 0; s < activity.num_local; ++s) {
         if (!((mask >> s) & 1u)) continue;
         const int track = tracks.track_of[static_cast<size_t>(c) * activity.num_local + s];
-        if (track >= 0) stats[track].add(features.row(t));
+        if (track < 0 || last_added[track] == t) continue;
+        last_added[track] = t;
+        stats[track].add(features.row(t));
       }
     }
   }

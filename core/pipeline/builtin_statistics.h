@@ -35,7 +35,7 @@ std::vector<GaussianStats> track_statistics(const FeatureMatrix& features,
                                             const std::vector<int>& frame_track, int num_tracks);
 
 // Per track statistics of every frame any of its local speakers is active in, overlap
-// included (a fallback for tracks that never speak alone).
+// included, each frame once (a fallback for tracks that never speak alone).
 std::vector<GaussianStats> track_active_statistics(const FeatureMatrix& features,
                                                    const ChunkActivity& activity, const Tracks& tracks);
 

@@ -25,7 +25,7 @@ struct CutRange {
 // (-1, kNoCut) when no cut in `range` keeps enough frames on both sides.
 std::pair<int, double> best_cut(const FeatureMatrix& features, const ChunkActivity& activity,
                                 const std::vector<int>& frames, const std::vector<int>& chunks, const CutRange& range,
-                                const BicClusteringConfig& bic) {
+                                const DeltaBicConfig& bic) {
   if (static_cast<int>(frames.size()) < 2 * range.min_side_frames || chunks.size() < 2) return {-1, kNoCut};
   GaussianStats total(features.dim);
   for (int t : frames) total.add(features.row(t));

@@ -46,30 +46,42 @@ Diarization diarize_from_segmentation(const ChunkFrames& segmentation, const std
 Diarization diarize_from_clusters(const ChunkFrames& segmentation, const SpeakerCount& count,
                                   const std::vector<int>& hard_clusters, const std::vector<float>& centroids,
                                   int64_t dim, const JobOptions& options, const PipelineConfig& config) {
-  const FrameGrid chunks = chunk_grid(config.chunking);
-  const int64_t num_clusters = dim > 0 ? static_cast<int64_t>(centroids.size()) / dim : 0;
+  const DiscreteDiarization discrete = reconstruct_discrete(segmentation, count, hard_clusters, options, config);
+  return diarization_from_discrete(discrete.regular, exclusive_discrete(discrete), centroids, dim, options);
+}
+
+DiscreteDiarization reconstruct_discrete(const ChunkFrames& segmentation, const SpeakerCount& count,
+                                         const std::vector<int>& hard_clusters, const JobOptions& options,
+                                         const PipelineConfig& config) {
+  DiscreteDiarization out;
   // apply() caps the instantaneous count at max_speakers (num_speakers wins, unset = unbounded).
   const int max_speakers = options.num_speakers ? options.num_speakers : options.max_speakers;
-  const std::vector<int> capped = cap_count(count.count, max_speakers);
-  FrameSeries clustered = clustered_activations(segmentation, hard_clusters, chunks, config.frames);
-  const int64_t made_clusters = clustered.num_columns;
-  const FrameSeries activations = padded_activations(std::move(clustered), capped);
-  FrameSeries discrete = discrete_diarization(activations, capped);
-  give_silent_clusters_frames(activations, capped, made_clusters, config.silent_clusters, discrete);
-  BinarizedDiarization regular = binarize(discrete);
-  // 4.x's exclusive diarization: the same activations and hard clusters with the count capped at 1,
-  // labelled like the regular one.
-  std::vector<int> at_most_one(capped);
+  out.count = cap_count(count.count, max_speakers);
+  FrameSeries clustered = clustered_activations(segmentation, hard_clusters, chunk_grid(config.chunking), config.frames);
+  out.num_clusters = clustered.num_columns;
+  out.activations = padded_activations(std::move(clustered), out.count);
+  out.regular = discrete_diarization(out.activations, out.count);
+  return out;
+}
+
+FrameSeries exclusive_discrete(const DiscreteDiarization& discrete) {
+  std::vector<int> at_most_one(discrete.count);
   for (int& c : at_most_one) c = std::min(c, 1);
-  const Diarization exclusive = binarize_with_labels(discrete_diarization(activations, at_most_one),
-                                                     regular.diarization.labels, regular.label_clusters);
+  return discrete_diarization(discrete.activations, at_most_one);
+}
 
-  Diarization out = std::move(regular.diarization);
-  out.exclusive_turns = exclusive.turns;
-
+Diarization diarization_from_discrete(const FrameSeries& regular, const FrameSeries& exclusive,
+                                      const std::vector<float>& centroids, int64_t dim, const JobOptions& options) {
+  BinarizedDiarization binarized = binarize(regular);
+  // The exclusive diarization is labelled like the regular one.
+  const Diarization exclusive_turns =
+      binarize_with_labels(exclusive, binarized.diarization.labels, binarized.label_clusters);
+  Diarization out = std::move(binarized.diarization);
+  out.exclusive_turns = exclusive_turns.turns;
   if (options.return_centroids) {
+    const int64_t num_clusters = dim > 0 ? static_cast<int64_t>(centroids.size()) / dim : 0;
     // Labels made by count padding (more simultaneous speakers than clusters) get zero vectors.
-    for (const int64_t k : regular.label_clusters) {
+    for (const int64_t k : binarized.label_clusters) {
       std::vector<float> centroid(static_cast<size_t>(dim), 0.0f);
       if (k < num_clusters)
         std::copy_n(&centroids[static_cast<size_t>(k * dim)], dim, centroid.begin());

@@ -13,7 +13,6 @@
 #include "pipeline/chunking.h"
 #include "pipeline/clustering.h"
 #include "pipeline/frame_grid.h"
-#include "pipeline/silent_clusters.h"
 #include "pipeline/speaker_count.h"
 
 namespace diarize {
@@ -22,10 +21,6 @@ struct PipelineConfig {
   ChunkingConfig chunking;                       // 10 s chunks every 1 s
   FrameGrid frames = segmentation_frame_grid();  // 10/589 s
   ClusteringConfig clustering;
-  // Every cluster of hard_clusters comes out with at least one turn (silent_clusters.h): the
-  // built-in embedding's promise for a speaker count asked from above. Off by default: pyannote's
-  // behaviour.
-  SilentClusterRule silent_clusters;
 };
 
 // Checks num/min/max speakers the way set_num_speakers does; throws UsageError.
@@ -42,8 +37,29 @@ Diarization diarize_from_segmentation(const ChunkFrames& segmentation, const std
 // The second half of the above, shared with the built-in embedding (pipeline/builtin_diarization.h):
 // from the hard cluster of every (chunk, local speaker) [C, S] (-2 inactive) and the centroids
 // [K, dim] to the diarization (count capping, reconstruction, binarize, exclusive, centroids).
+// It is reconstruct_discrete, exclusive_discrete and diarization_from_discrete in a row.
 Diarization diarize_from_clusters(const ChunkFrames& segmentation, const SpeakerCount& count,
                                   const std::vector<int>& hard_clusters, const std::vector<float>& centroids,
                                   int64_t dim, const JobOptions& options, const PipelineConfig& config = {});
+
+// The reconstruction on the segmentation frame grid, before it becomes turns.
+struct DiscreteDiarization {
+  FrameSeries activations;  // [frames, columns] summed activity of each cluster, zero-padded to the count
+  std::vector<int> count;   // [frames] speakers on, capped at num/max speakers
+  int64_t num_clusters = 0; // the first columns; the others are count padding
+  FrameSeries regular;      // [frames, columns] 0/1: the count[f] most active columns of each frame
+};
+DiscreteDiarization reconstruct_discrete(const ChunkFrames& segmentation, const SpeakerCount& count,
+                                         const std::vector<int>& hard_clusters, const JobOptions& options,
+                                         const PipelineConfig& config = {});
+
+// 4.x's exclusive diarization: the same activations with the count capped at 1.
+FrameSeries exclusive_discrete(const DiscreteDiarization& discrete);
+
+// Turns of the regular and the exclusive discrete diarizations (same columns), labelled by the
+// regular one; with options.return_centroids, each label's row of `centroids` [K, dim] (zeros for
+// columns >= K, made by count padding).
+Diarization diarization_from_discrete(const FrameSeries& regular, const FrameSeries& exclusive,
+                                      const std::vector<float>& centroids, int64_t dim, const JobOptions& options);
 
 }  // namespace diarize

@@ -35,17 +35,32 @@ int give_silent_clusters_frames(const FrameSeries& activations, const std::vecto
     bool changed = false;
     for (int64_t k = 0; k < num_clusters; ++k) {
       if (is_on(binary, k, end_frame)) continue;
+      // Where count padding is on (a speaker the clusters could not name), the turn costs no
+      // speaker anything: such frames come first, then the strongest activation.
+      auto padded = [&](int64_t f) {
+        for (int64_t j = num_clusters; j < binary.num_columns; ++j)
+          if (binary.at(f, j) > 0.5f) return true;
+        return false;
+      };
       int64_t peak = -1;
-      for (int64_t f = 0; f < end_frame; ++f)
-        if (activations.at(f, k) > 0.0f && (peak < 0 || activations.at(f, k) > activations.at(peak, k))) peak = f;
+      bool peak_padded = false;
+      for (int64_t f = 0; f < end_frame; ++f) {
+        if (!(activations.at(f, k) > 0.0f)) continue;
+        const bool p = padded(f);
+        if (peak < 0 || (p && !peak_padded) || (p == peak_padded && activations.at(f, k) > activations.at(peak, k))) {
+          peak = f;
+          peak_padded = p;
+        }
+      }
       if (peak < 0) continue;  // never active: nothing to give
       const float floor = 0.5f * activations.at(peak, k);
+      auto fits = [&](int64_t f) { return activations.at(f, k) >= floor && padded(f) == peak_padded; };
       int64_t first = peak, last = peak;
       // Grown one frame at a time on alternate sides, so the run stays centred on the peak.
       for (bool grew = true; grew && last - first + 1 < max_frames;) {
         grew = false;
-        if (first > 0 && activations.at(first - 1, k) >= floor) { --first; grew = true; }
-        if (last - first + 1 < max_frames && last + 1 < end_frame && activations.at(last + 1, k) >= floor) {
+        if (first > 0 && fits(first - 1)) { --first; grew = true; }
+        if (last - first + 1 < max_frames && last + 1 < end_frame && fits(last + 1)) {
           ++last;
           grew = true;
         }

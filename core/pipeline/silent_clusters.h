@@ -20,11 +20,13 @@ struct SilentClusterRule {
 
 // `binary` is discrete_diarization(activations, count). Each of the first `num_clusters` columns
 // that is never on (before rule.end_s) takes frames around its strongest activation (before
-// rule.end_s), at most rule.max_turn_s of them: the contiguous run around its
+// rule.end_s; preferably where a count-padding column is on, which names nobody), at most
+// rule.max_turn_s of them: the contiguous run around its
 // first peak where its activation is at least half the peak, centred on the peak (the others
 // outweigh it there, so the least time that still makes a turn is the least likely to be wrong).
-// There it replaces the weakest cluster that is on (never one this function has given frames
-// to), or speaks alone where the count says nobody does. Returns how many clusters were given frames.
+// There it replaces the weakest column that is on (padding first, never a cluster this function
+// has given frames to), or speaks alone where the count says nobody does. Returns how many
+// clusters were given frames.
 int give_silent_clusters_frames(const FrameSeries& activations, const std::vector<int>& count, int64_t num_clusters,
                                 const SilentClusterRule& rule, FrameSeries& binary);
 

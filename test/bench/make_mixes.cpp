@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "audio/audio_decoder.h"
+#include "pipeline/splitmix_random.h"
 
 namespace fs = std::filesystem;
 using namespace diarize;
@@ -41,17 +42,7 @@ namespace {
 
 constexpr int kRate = 16000;
 
-struct Random {  // splitmix64: the same sequence on every platform
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * (next() >> 11) * (1.0 / 9007199254740992.0); }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-};
+using Random = SplitMixRandom;
 
 void write_wav(const std::string& path, const std::vector<float>& x) {
   std::ofstream out(path, std::ios::binary);

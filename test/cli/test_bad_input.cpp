@@ -10,6 +10,8 @@
 
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -132,6 +134,39 @@ TEST_CASE("no segmentation model anywhere: exit 3 with where it looked", "[cli][
   CHECK_THAT(r.err, Catch::Contains(dir + "/data/diarize/models"));
   CHECK_THAT(r.err, Catch::Contains("docs/models.md"));
   CHECK(r.out.empty());
+}
+
+TEST_CASE("the built-in embedding's parameters missing or damaged: exit 3 with where it looked", "[cli][bad-input]") {
+  // A copy of the executable with no share/ beside its bin/ (as a broken install would be).
+  const std::string dir = test::make_temp_dir();
+  REQUIRE(::mkdir((dir + "/bin").c_str(), 0755) == 0);
+  REQUIRE(test::run_command("cp '" + test::binary_dir() + "/diarize' '" + dir + "/bin/diarize'").exit_code == 0);
+  write_wav(dir + "/a.wav", 16000, 16000);
+  const std::string parameters = dir + "/share/diarize/builtin/builtin_plda.safetensors";
+  const std::string command = "'" + dir + "/bin/diarize' --segmentation '" +
+                              test::shared_path("models/segmentation-3.0.int8.onnx") + "' --embedding builtin '" + dir +
+                              "/a.wav'";
+  auto r = test::run_command(command);
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(count_lines(r.err) == 1);
+  CHECK_THAT(r.err, Catch::StartsWith("diarize: the built-in embedding's parameters are missing"));
+  CHECK_THAT(r.err, Catch::Contains("looked for " + parameters));
+  CHECK(r.out.empty());
+  // The same file with a value that is not finite (issue #14: checked at load).
+  REQUIRE(test::run_command("mkdir -p '" + dir + "/share/diarize/builtin'").exit_code == 0);
+  std::ifstream in(test::builtin_parameters_path(), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t header = 8 + static_cast<size_t>(static_cast<unsigned char>(bytes[0])) +
+                        256 * static_cast<size_t>(static_cast<unsigned char>(bytes[1]));
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(&bytes[header], &nan, sizeof nan);  // the first value of the first tensor
+  std::ofstream(parameters, std::ios::binary) << bytes;
+  r = test::run_command(command);
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(count_lines(r.err) == 1);
+  CHECK_THAT(r.err, Catch::Contains(parameters) && Catch::Contains("not finite"));
 }
 
 TEST_CASE("silent, very short and empty-of-samples files succeed with no speakers", "[cli]") {

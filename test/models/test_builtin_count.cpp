@@ -52,6 +52,7 @@ TEST_CASE("built-in embedding on real files: the count options hold wherever the
   PyanNet model = load_segmentation_model(test::shared_path("models/segmentation-3.0.int8.onnx"));
   c10::InferenceMode inference;
   const BuiltinEmbeddingConfig builtin;
+  const BuiltinPlda plda = read_builtin_plda(test::builtin_parameters_path(), builtin.mfcc);
   // One voice the segmentation follows in a single track (trn05), two and four voices, a meeting.
   for (const char* file : {"data/ami_excerpts/trn05.wav", "data/ami_excerpts/dev00.wav",
                            "data/pyannote_sample/sample.wav", "data/synthetic_librispeech/synth_4spk_overlap.wav"}) {
@@ -62,7 +63,7 @@ TEST_CASE("built-in embedding on real files: the count options hold wherever the
     const int eligible = eligible_pairs(segmentation, audio.samples.size(), builtin);
     auto speakers = [&](const JobOptions& options) {
       const Diarization d = diarize_with_builtin_embedding(segmentation, audio.samples.data(), audio.samples.size(),
-                                                           options, PipelineConfig{}, builtin);
+                                                           options, plda, PipelineConfig{}, builtin);
       const int found = speakers_with_turns(d, audio.duration_s());
       CHECK(static_cast<int>(d.labels.size()) == found);  // no label without a turn
       return found;

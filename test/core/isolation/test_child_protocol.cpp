@@ -90,6 +90,7 @@ TEST_CASE("Other messages round-trip", "[isolation][protocol]") {
 
   InitMessage init;
   init.config.segmentation_path = "/m/seg.safetensors";
+  init.config.builtin_parameters_path = "/p/share/diarize/builtin/builtin_plda.safetensors";
   init.config.device = "auto";
   init.config.threads = 4;
   init.config.batch_size = 8;
@@ -103,6 +104,7 @@ TEST_CASE("Other messages round-trip", "[isolation][protocol]") {
   CHECK(i.config.plda_path == "/m/plda/plda.npz");
   CHECK(i.config.segmentation_path == "/m/seg.safetensors");
   CHECK(i.config.embedding_path.empty());
+  CHECK(i.config.builtin_parameters_path == "/p/share/diarize/builtin/builtin_plda.safetensors");
   CHECK(i.config.device == "auto");
   CHECK(i.config.threads == 4);
   CHECK(i.config.batch_size == 8);
@@ -144,7 +146,8 @@ TEST_CASE("Malformed payloads are protocol errors", "[isolation][protocol]") {
   CHECK_THROWS_AS(decode_job(R"({"job_id":-1,"options":{"num_speakers":0,"min_speakers":0,"max_speakers":0,"return_centroids":false},"fault":"none","sample_count":1})"),
                   ProtocolError);
   CHECK_THROWS_AS(decode_ready(R"({"device":"","available_devices":"cpu"})"), ProtocolError);
-  const std::string init = R"({"segmentation_path":"s","embedding_path":"","device":"cpu","threads":0,"batch_size":1)";
+  const std::string init =
+      R"({"segmentation_path":"s","embedding_path":"","builtin_parameters_path":"","device":"cpu","threads":0,"batch_size":1)";
   const std::string pipeline = R"(,"pipeline":"3.1","plda_transform_path":"","plda_path":"")";
   CHECK_NOTHROW(decode_init(init + R"(,"mode":"fast")" + pipeline + "}"));
   CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fastest")" + pipeline + "}"), ProtocolError);
@@ -152,6 +155,9 @@ TEST_CASE("Malformed payloads are protocol errors", "[isolation][protocol]") {
   CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fast"})"), ProtocolError);  // nor the pipeline
   CHECK_THROWS_AS(decode_init(init + R"(,"mode":"fast","pipeline":"4.0","plda_transform_path":"","plda_path":""})"),
                   ProtocolError);
+  CHECK_THROWS_AS(decode_init(R"({"segmentation_path":"s","embedding_path":"","device":"cpu","threads":0,"batch_size":1,"mode":"exact")" +
+                              pipeline + "}"),
+                  ProtocolError);  // nor a parent of protocol 3 (no builtin_parameters_path)
 }
 
 TEST_CASE("Frames cross a socket, with the audio memfd riding on JOB", "[isolation][protocol]") {

@@ -1,5 +1,5 @@
-// The built-in clustering rule (delta-BIC agglomeration with cannot-links) on synthetic tracks
-// whose true speakers are known, including 6 and 7 speakers.
+// The built-in clustering rule (PLDA agglomeration with cannot-links) on synthetic tracks whose
+// true speakers are known, including 6 and 7 speakers.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pipeline/builtin_clustering.h"
+#include "synthetic_plda.h"
 
 using namespace diarize;
 
@@ -27,12 +28,16 @@ struct Normal {
 };
 
 // A "speaker": unit noise around a mean 6 standard deviations out on three axes of its own (two
-// speakers share at most one axis). delta-BIC weighs at most 7 s of evidence per side
-// (max_frames_per_side), so separable voices must differ this clearly on synthetic data.
+// speakers share at most one axis).
 std::vector<double> speaker_mean(int k) {
   std::vector<double> m(kDim, 0.0);
   for (int axis : {k, k + 7, k + 14}) m[axis % kDim] += 6.0;
   return m;
+}
+
+const BuiltinPlda& synthetic_plda() {
+  static const BuiltinPlda plda = test::synthetic_plda(kDim);
+  return plda;
 }
 
 GaussianStats sample_track(int speaker, int frames, Normal& rng) {
@@ -56,7 +61,7 @@ struct Problem {
     truth.push_back(speaker);
   }
   std::vector<int> run(const SpeakerBounds& bounds = {}) const {
-    return cluster_tracks(stats, stats, chunks, bounds, BicClusteringConfig{});
+    return cluster_tracks(stats, stats, chunks, bounds, synthetic_plda(), TrackClusteringConfig{});
   }
 };
 
@@ -89,14 +94,6 @@ Problem separated_tracks(int speakers, uint64_t seed) {
 }
 
 }  // namespace
-
-TEST_CASE("delta-BIC is negative for two halves of one speaker and positive for two speakers", "[builtin]") {
-  Normal rng{7};
-  const GaussianStats a1 = sample_track(0, 1500, rng), a2 = sample_track(0, 1500, rng), b = sample_track(1, 1500, rng);
-  const BicClusteringConfig config;
-  CHECK(delta_bic(a1, a2, config) < 0.0);
-  CHECK(delta_bic(a1, b, config) > 0.0);
-}
 
 TEST_CASE("the number of speakers follows the data, from 1 to 7, without a threshold", "[builtin]") {
   for (int speakers : {1, 2, 3, 6, 7}) {
@@ -132,9 +129,9 @@ TEST_CASE("two tracks of one voice that share a chunk are kept apart (cannot-lin
   CHECK(labels[0] != labels[1]);
   CHECK(count_clusters(labels) == 3);
   // Without the cannot-link rule they merge.
-  BicClusteringConfig free;
+  TrackClusteringConfig free;
   free.use_cannot_links = false;
-  const std::vector<int> merged = cluster_tracks(p.stats, p.stats, p.chunks, {}, free);
+  const std::vector<int> merged = cluster_tracks(p.stats, p.stats, p.chunks, {}, synthetic_plda(), free);
   CHECK(merged[0] == merged[1]);
   CHECK(merged[0] != merged[2]);
 }
@@ -158,6 +155,17 @@ TEST_CASE("no track long enough, or no tracks: everything is one speaker", "[bui
   p.add(0, 20, {0}, rng);
   p.add(1, 20, {5}, rng);
   CHECK(p.run() == std::vector<int>{0, 0});
-  CHECK(cluster_tracks({}, {}, {}, {}, {}).empty());
-  CHECK_THROWS_AS(cluster_tracks(p.stats, {}, p.chunks, {}, {}), std::invalid_argument);
+  CHECK(cluster_tracks({}, {}, {}, {}, synthetic_plda(), {}).empty());
+  CHECK_THROWS_AS(cluster_tracks(p.stats, {}, p.chunks, {}, synthetic_plda(), {}), std::invalid_argument);
+}
+
+TEST_CASE("a count asked from above overrules the cannot-links", "[builtin][count]") {
+  Problem p;
+  Normal rng{61};
+  p.add(0, 1500, {0, 1, 2}, rng);
+  p.add(1, 1500, {2, 3}, rng);  // beside speaker 0 in chunk 2
+  p.add(2, 1500, {3, 4}, rng);  // beside speaker 1 in chunk 3
+  CHECK(count_clusters(p.run()) == 3);
+  CHECK(count_clusters(p.run({2, 0, 0})) == 2);
+  CHECK(count_clusters(p.run({0, 0, 1})) == 1);
 }

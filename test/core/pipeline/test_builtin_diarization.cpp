@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pipeline/builtin_diarization.h"
+#include "test_support.h"
 
 using namespace diarize;
 
@@ -51,13 +52,18 @@ ChunkFrames segmentation() {
   return seg;
 }
 
+const BuiltinPlda& plda() {
+  static const BuiltinPlda shipped = read_builtin_plda(test::builtin_parameters_path(), MfccConfig{});
+  return shipped;
+}
+
 }  // namespace
 
 TEST_CASE("two voices are told apart and their turns come out of the shared reconstruction", "[builtin]") {
   const std::vector<float> audio = synthesize();
   JobOptions options;
   options.return_centroids = true;
-  const Diarization d = diarize_with_builtin_embedding(segmentation(), audio.data(), audio.size(), options);
+  const Diarization d = diarize_with_builtin_embedding(segmentation(), audio.data(), audio.size(), options, plda());
   REQUIRE(d.labels.size() == 2);
   REQUIRE(d.turns.size() == 3);
   CHECK(d.centroids.size() == 2);
@@ -75,15 +81,15 @@ TEST_CASE("num_speakers = 1 gives one label; silence gives an empty diarization"
   const std::vector<float> audio = synthesize();
   JobOptions one;
   one.num_speakers = 1;
-  const Diarization d = diarize_with_builtin_embedding(segmentation(), audio.data(), audio.size(), one);
+  const Diarization d = diarize_with_builtin_embedding(segmentation(), audio.data(), audio.size(), one, plda());
   CHECK(d.labels.size() == 1);
   const ChunkFrames silent(21, 589, 3);
-  CHECK(diarize_with_builtin_embedding(silent, audio.data(), audio.size(), JobOptions{}).turns.empty());
+  CHECK(diarize_with_builtin_embedding(silent, audio.data(), audio.size(), JobOptions{}, plda()).turns.empty());
 }
 
 TEST_CASE("a segmentation whose values do not match its shape is refused", "[builtin]") {
   ChunkFrames bad(2, 589, 3);
   bad.values.resize(10);
   const std::vector<float> audio(48000, 0.0f);
-  CHECK_THROWS_AS(diarize_with_builtin_embedding(bad, audio.data(), audio.size(), JobOptions{}), std::invalid_argument);
+  CHECK_THROWS_AS(diarize_with_builtin_embedding(bad, audio.data(), audio.size(), JobOptions{}, plda()), std::invalid_argument);
 }
