@@ -157,4 +157,15 @@ TEST_CASE("cmake --install puts the man page and completions where packagers loo
   CHECK(read_text_file(prefix + "/share/bash-completion/completions/diarize") == repo_file("cli/completions/diarize.bash"));
   CHECK(read_text_file(prefix + "/share/zsh/vendor-completions/_diarize") == repo_file("cli/completions/_diarize"));
   CHECK(path_exists(prefix + "/bin/diarize"));
+  // The installed binary finds the built-in embedding's parameters under its prefix (issue #11),
+  // not in the build tree, and diarizes with them.
+  CHECK(read_text_file(prefix + "/share/diarize/builtin/builtin_plda.safetensors") ==
+        repo_file("models/builtin/builtin_plda.safetensors"));
+  const CommandResult run = run_command("'" + prefix + "/bin/diarize' -v --models '" + shared_path("models") + "' '" +
+                                        shared_path("data/pyannote_sample/sample.wav") + "'");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.err, Catch::Contains("built-in embedding parameters: " + prefix +
+                                      "/share/diarize/builtin/builtin_plda.safetensors"));
+  CHECK_THAT(run.out, Catch::StartsWith("SPEAKER sample 1 "));
 }
