@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "audio/audio_decoder.h"
+#include "audio/speech_extent.h"
 #include "formats/safetensors.h"
 #include "formats/sha256.h"
 #include "output/rttm.h"
@@ -75,24 +76,6 @@ struct Corpus {
   int num_classes = 0;
   int num_conversations = 0;
 };
-
-// [first, last) samples between the first and last 10 ms frame within 40 dB of the loudest
-// (test/bench/make_mixes.cpp's rule for its reference turns).
-std::pair<size_t, size_t> speech_extent(const std::vector<float>& x) {
-  const size_t frame = kRate / 100;
-  std::vector<double> energy;
-  for (size_t i = 0; i + frame <= x.size(); i += frame) {
-    double e = 0;
-    for (size_t k = 0; k < frame; ++k) e += static_cast<double>(x[i + k]) * x[i + k];
-    energy.push_back(e / frame);
-  }
-  if (energy.empty()) return {0, x.size()};
-  const double floor = *std::max_element(energy.begin(), energy.end()) * 1e-4;
-  size_t first = 0, last = energy.size();
-  while (first < energy.size() && energy[first] < floor) ++first;
-  while (last > first && energy[last - 1] < floor) --last;
-  return {first * frame, last * frame};
-}
 
 // Cuts frames [t0, t1) into pieces of 0.5-6 s (a remainder under 0.5 s joins the last piece).
 void add_pieces(const FeatureMatrix& f, int t0, int t1, int cls, int conversation, int speaker, Random& rng,
@@ -139,7 +122,7 @@ void clip_conversations(const std::vector<Speaker>& speakers, int min_speakers, 
       std::vector<Placed> placed;
       for (const Turn& turn : turns) {
         const std::vector<float> x = decode_audio(turn.clip).samples;
-        const auto [a, b] = speech_extent(x);
+        const auto [a, b] = speech_extent(x, kRate);
         double energy = 0;
         for (size_t i = a; i < b; ++i) energy += static_cast<double>(x[i]) * x[i];
         const double rms = std::sqrt(energy / std::max<size_t>(1, b - a));

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "audio/audio_decoder.h"
+#include "audio/speech_extent.h"
 #include "pipeline/splitmix_random.h"
 
 namespace fs = std::filesystem;
@@ -57,23 +58,6 @@ void write_wav(const std::string& path, const std::vector<float>& x) {
     out.write(reinterpret_cast<const char*>(&s), 2);
   }
   if (!out) throw std::runtime_error("cannot write " + path);
-}
-
-// [first, last) samples between the first and last 10 ms frame within 40 dB of the loudest.
-std::pair<size_t, size_t> speech_extent(const std::vector<float>& x) {
-  const size_t frame = kRate / 100;
-  std::vector<double> energy;
-  for (size_t i = 0; i + frame <= x.size(); i += frame) {
-    double e = 0;
-    for (size_t k = 0; k < frame; ++k) e += x[i + k] * x[i + k];
-    energy.push_back(e / frame);
-  }
-  if (energy.empty()) return {0, x.size()};
-  const double floor = *std::max_element(energy.begin(), energy.end()) * 1e-4;
-  size_t first = 0, last = energy.size();
-  while (first < energy.size() && energy[first] < floor) ++first;
-  while (last > first && energy[last - 1] < floor) --last;
-  return {first * frame, last * frame};
 }
 
 double rms(const std::vector<float>& x, size_t a, size_t b) {
@@ -125,7 +109,7 @@ void make_mix(const std::string& uri, const std::vector<std::string>& speakers,
     const auto& list = clips.at(speaker);
     const std::string& clip = list[next_clip[speaker]++ % list.size()];
     std::vector<float> audio = decode_audio(clip).samples;
-    auto [first, last] = speech_extent(audio);
+    auto [first, last] = speech_extent(audio, kRate);
     if (!style.whole_utterances) {
       const double length_s = rng.uniform(2.0, 8.0);
       last = std::min(last, first + static_cast<size_t>(length_s * kRate));
@@ -140,7 +124,7 @@ void make_mix(const std::string& uri, const std::vector<std::string>& speakers,
     for (size_t i = first; i < last; ++i) mix[offset + i - first] += static_cast<float>(gain * audio[i]);
     // The trimmed cut may still start or end on a quiet frame; re-measure on what was placed.
     std::vector<float> placed(audio.begin() + first, audio.begin() + last);
-    auto [a, b] = speech_extent(placed);
+    auto [a, b] = speech_extent(placed, kRate);
     const double onset_s = (offset + a) / static_cast<double>(kRate);
     const double duration_s = (b - a) / static_cast<double>(kRate);
     char line[256];
