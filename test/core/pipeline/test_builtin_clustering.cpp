@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pipeline/builtin_clustering.h"
+#include "pipeline/splitmix_random.h"
 #include "synthetic_plda.h"
 
 using namespace diarize;
@@ -17,13 +18,8 @@ constexpr int kDim = 19;
 
 // Deterministic normal samples (splitmix64 + Box-Muller), identical on every platform.
 struct Normal {
-  uint64_t state;
-  double uniform() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return ((z ^ (z >> 31)) >> 11) * (1.0 / 9007199254740992.0) + 1e-12;
-  }
+  SplitMixRandom random;
+  double uniform() { return random.uniform(0.0, 1.0) + 1e-12; }
   double next() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2 * M_PI * uniform()); }
 };
 
