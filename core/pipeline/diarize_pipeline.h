@@ -34,7 +34,8 @@ void validate_speaker_options(const JobOptions& options);
 Diarization diarize_from_segmentation(const ChunkFrames& segmentation, const std::vector<float>& embeddings,
                                       int64_t dim, const JobOptions& options, const PipelineConfig& config = {});
 
-// The second half of the above, shared with the built-in embedding (pipeline/builtin_diarization.h):
+// The second half of the above, shared with community-1 (pipeline/community1_pipeline.h); the built-in
+// embedding (pipeline/builtin_diarization.h) calls its pieces below with its own passes between them:
 // from the hard cluster of every (chunk, local speaker) [C, S] (-2 inactive) and the centroids
 // [K, dim] to the diarization (count capping, reconstruction, binarize, exclusive, centroids).
 // It is reconstruct_discrete, exclusive_discrete and diarization_from_discrete in a row.
